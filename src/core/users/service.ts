@@ -1,0 +1,130 @@
+import type { Clock } from '../clock.ts';
+import { conflict, invalid, notFound, unauthorized } from '../errors.ts';
+import type { FailureRateLimiter } from '../rate-limiter.ts';
+import type { Principal, SessionToken } from '../../ports/identity.ts';
+import type { PasswordHasher } from '../../ports/password-hasher.ts';
+import type { PageRequest, UserRecord, UserRepository } from '../../ports/repositories.ts';
+
+/** Issues and reads session tokens (JWTs locally). */
+export interface SessionTokens {
+  issue(principal: Principal): Promise<SessionToken>;
+  /** The username in a valid, unexpired token; null otherwise. */
+  read(token: string): Promise<string | null>;
+}
+
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+const MIN_PASSWORD = 8;
+
+export const toPrincipal = (u: UserRecord): Principal => ({
+  username: u.username,
+  displayName: u.displayName,
+  admin: u.admin,
+});
+
+/**
+ * The local user pool: accounts, password sign-in with brute-force limits (per account and per
+ * address), and session verification that notices removed users at once.
+ */
+export class UserService {
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly d: {
+      users: UserRepository;
+      hasher: PasswordHasher;
+      tokens: SessionTokens;
+      clock: Clock;
+      accountLimiter: FailureRateLimiter;
+      addressLimiter: FailureRateLimiter;
+    },
+  ) {}
+
+  async addUser(input: {
+    username: string;
+    password: string;
+    displayName?: string;
+    admin?: boolean;
+  }): Promise<Principal> {
+    if (!USERNAME.test(input.username)) {
+      throw invalid(
+        'CAIRN_INVALID_USERNAME',
+        'username: 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit',
+      );
+    }
+    if (input.password.length < MIN_PASSWORD)
+      throw invalid('CAIRN_WEAK_PASSWORD', `password: must be at least ${MIN_PASSWORD} characters`);
+    if (await this.d.users.get(input.username))
+      throw conflict('CAIRN_USER_EXISTS', `user ${input.username} already exists`);
+    const displayName =
+      (input.displayName ?? input.username)
+        .replace(/[\u0000-\u001f\u007f]/g, '')
+        .trim()
+        .slice(0, 128) || input.username;
+    const record: UserRecord = {
+      username: input.username,
+      displayName,
+      passwordHash: await this.d.hasher.hash(input.password),
+      admin: input.admin ?? false,
+      createdAt: this.d.clock.now(),
+    };
+    await this.d.users.insert(record);
+    return toPrincipal(record);
+  }
+
+  async removeUser(username: string): Promise<void> {
+    if (!(await this.d.users.remove(username))) throw notFound('CAIRN_USER_NOT_FOUND', `no user ${username}`);
+  }
+
+  async setPassword(username: string, password: string): Promise<void> {
+    if (password.length < MIN_PASSWORD)
+      throw invalid('CAIRN_WEAK_PASSWORD', `password: must be at least ${MIN_PASSWORD} characters`);
+    const user = await this.d.users.get(username);
+    if (!user) throw notFound('CAIRN_USER_NOT_FOUND', `no user ${username}`);
+    await this.d.users.setPassword(user.username, await this.d.hasher.hash(password));
+  }
+
+  listUsers(page: PageRequest) {
+    return this.d.users.list(page);
+  }
+
+  async signIn(
+    username: unknown,
+    password: unknown,
+    ip: string,
+  ): Promise<{ principal: Principal; session: SessionToken }> {
+    if (
+      typeof username !== 'string' ||
+      typeof password !== 'string' ||
+      username.length > 128 ||
+      password.length > 1024
+    ) {
+      throw invalid('CAIRN_INVALID_REQUEST', 'username and password: give both as strings');
+    }
+    const accountKey = username.toLowerCase();
+    this.d.addressLimiter.check(ip);
+    this.d.accountLimiter.check(accountKey);
+    const user = await this.d.users.get(username);
+    // Hash even for unknown users so response time does not reveal which usernames exist.
+    const ok = await this.d.hasher.verify(password, user?.passwordHash ?? (await this.dummy()));
+    if (!user || !ok) {
+      this.d.addressLimiter.fail(ip);
+      this.d.accountLimiter.fail(accountKey);
+      throw unauthorized('CAIRN_BAD_CREDENTIALS', 'Wrong username or password.');
+    }
+    this.d.accountLimiter.reset(accountKey);
+    const principal = toPrincipal(user);
+    return { principal, session: await this.d.tokens.issue(principal) };
+  }
+
+  async verify(token: string): Promise<Principal | null> {
+    const username = await this.d.tokens.read(token);
+    if (!username) return null;
+    const user = await this.d.users.get(username);
+    return user ? toPrincipal(user) : null;
+  }
+
+  private dummy() {
+    this.dummyHash ??= this.d.hasher.hash('not-a-real-password-' + Math.random());
+    return this.dummyHash;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Context } from 'hono';
+import type { SharingService } from '../core/sharing/service.ts';
+import type { UserService } from '../core/users/service.ts';
+import type { Identity, Principal } from '../ports/identity.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { SessionTokens } from '../core/users/service.ts';
+import type { MiddlewareHandler } from 'hono';
+
+/** Everything the HTTP app needs, passed in by the runtime (local server or Lambda). */
+export interface AppDeps {
+  sharing: SharingService;
+  users: UserService;
+  identity: Identity;
+  /** Signs per-share unlock cookies (a share password was given). */
+  unlockTokens: SessionTokens;
+  logger: Logger;
+  /** Absolute base URL for links handed to users, without a trailing slash. */
+  publicUrl: string;
+  /** The client's address as the runtime knows it (socket, or a trusted proxy's header). */
+  clientAddress(c: Context): string;
+  /** Cookies get `Secure` when served over https. */
+  secureCookies: boolean;
+  sessionTtlSeconds: number;
+  /** Serves the web UI (local runtime); on AWS, CloudFront serves it. */
+  web?: MiddlewareHandler;
+}
+
+export type Env = { Variables: { principal: Principal | null; authVia: 'cookie' | 'bearer' | null } };
+
+export const SESSION_COOKIE = 'cairn_session';

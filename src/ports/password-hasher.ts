@@ -1,0 +1,5 @@
+/** Password hashing (scrypt locally). Verification is constant-time. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+}
