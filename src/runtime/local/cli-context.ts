@@ -1,6 +1,6 @@
 import { silentLogger } from '../../ports/logger.ts';
 import { composeLocal } from './compose.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig } from '../../config/load.ts';
 
 /** CLI commands work on the data directory directly (the server may or may not be running). */
 export async function withServices<T>(fn: (s: Awaited<ReturnType<typeof composeLocal>>) => Promise<T>): Promise<T> {

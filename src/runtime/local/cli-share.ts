@@ -5,7 +5,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { toPrincipal } from '../../core/users/service.ts';
 import { parseDurationSeconds } from '../../core/units.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig } from '../../config/load.ts';
 import { withServices } from './cli-context.ts';
 import type { LocalServices } from './compose.ts';
 

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { isCairnError } from '../../core/errors.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from '../../config/load.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 import { shareCommands } from './cli-share.ts';

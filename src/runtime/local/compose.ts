@@ -19,7 +19,7 @@ import { SqliteFileRepository } from '../../adapters/local/sqlite/file-repositor
 import { SqliteShareRepository } from '../../adapters/local/sqlite/share-repository.ts';
 import { SqliteUserRepository } from '../../adapters/local/sqlite/user-repository.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { CairnConfig } from './config.ts';
+import type { CairnConfig } from '../../config/load.ts';
 
 export function sharingLimits(config: CairnConfig): SharingLimits {
   const s = config.sharing;

@@ -9,7 +9,7 @@ import { createObjectRequestHandler } from '../../adapters/local/object-store/ob
 import { createApp } from '../../http/app.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { type LocalServices, composeLocal } from './compose.ts';
-import type { CairnConfig } from './config.ts';
+import type { CairnConfig } from '../../config/load.ts';
 import { webAssets } from './web-assets.ts';
 
 export interface RunningServer {
