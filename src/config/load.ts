@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
-import { parseByteSize, parseDurationSeconds } from '../../core/units.ts';
+import { configSchema, type ConfigFile } from './schema.ts';
 
 /** A config problem: names the file or variable, the key path and the reason; the process stops. */
 export class ConfigError extends Error {
@@ -10,64 +9,9 @@ export class ConfigError extends Error {
   readonly code = 'CAIRN_CONFIG_INVALID';
 }
 
-const seconds = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const s = parseDurationSeconds(v);
-  if (s === null)
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration: use seconds or e.g. 90s, 15m, 12h, 7d` });
-  return s ?? 0;
-});
-const bytes = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const b = parseByteSize(v);
-  if (b === null)
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a size: use bytes or e.g. 512KiB, 100MB, 5GiB` });
-  return b ?? 0;
-});
-const attempts = z.object({ limit: z.number().int().min(1).default(5), window: seconds.default(900) }).strict();
+export type CairnConfig = ConfigFile & { configFile: string | null };
 
-export const configSchema = z
-  .object({
-    server: z
-      .object({
-        host: z.string().min(1).default('127.0.0.1'),
-        port: z.number().int().min(0).max(65535).default(8080),
-        /** The absolute base of links handed to users; defaults to http://host:port. */
-        publicUrl: z.url().optional(),
-        /** Trust X-Forwarded-For from a reverse proxy. Off: the socket address is the client's. */
-        trustProxy: z.boolean().default(false),
-      })
-      .strict()
-      .prefault({}),
-    dataDir: z.string().min(1).default('./data'),
-    log: z
-      .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
-      .strict()
-      .prefault({}),
-    auth: z
-      .object({
-        adminUsername: z.string().min(1).default('admin'),
-        sessionTtl: seconds.default(12 * 3600),
-        signInAttemptsPerAccount: attempts.prefault({}),
-        signInAttemptsPerAddress: attempts.prefault({ limit: 30 }),
-      })
-      .strict()
-      .prefault({}),
-    sharing: z
-      .object({
-        maxUploadBytes: bytes.default(5 * 1024 ** 3),
-        uploadUrlTtl: seconds.default(6 * 3600),
-        defaultExpiry: seconds.default(7 * 86400),
-        maxExpiry: seconds.default(30 * 86400),
-        downloadUrlTtl: seconds.pipe(z.number().min(1).max(60, 'must be at most 60 seconds')).default(60),
-        unsharedFileGrace: seconds.default(86400),
-        sweepInterval: seconds.pipe(z.number().min(1)).default(60),
-        passwordAttempts: attempts.prefault({}),
-      })
-      .strict()
-      .prefault({}),
-  })
-  .strict();
-
-export type CairnConfig = z.infer<typeof configSchema> & { configFile: string | null };
+export { configSchema };
 
 /** Environment variables that override a key of the file (documented in the README). */
 const ENV_KEYS: [string, string[], 'string' | 'number' | 'boolean'][] = [
@@ -114,7 +58,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => {
+    const lines = result.error.issues.flatMap((i) => {
+      if (i.code === 'unrecognized_keys') {
+        // Name each unknown key by its full path, so `server.prot` is easy to find and fix.
+        return i.keys.map((k) => `${file ?? 'config'}: ${[...i.path, k].join('.')}: unknown key`);
+      }
       const key = i.path.join('.') || '(top level)';
       const where = fromEnv.get(key) ? `${fromEnv.get(key)} (${key})` : `${file ?? 'config'}: ${key}`;
       return `${where}: ${i.message}`;

@@ -41,6 +41,8 @@ export interface ShareRepository {
    */
   claimDownload(id: string, now: Date): Promise<Share | null>;
   revoke(id: string, at: Date): Promise<boolean>;
+  /** Revokes every active share of `owner`; returns their ids. */
+  revokeAllByOwner(owner: string, at: Date): Promise<string[]>;
   /** Active shares whose expiry is before `now`; they are marked expired and returned. */
   expireDue(now: Date, limit: number): Promise<Share[]>;
 }
@@ -56,6 +58,8 @@ export interface UserRecord {
   passwordHash: string;
   admin: boolean;
   createdAt: Date;
+  /** Changes when the account is created or its password changes; sessions of other versions end. */
+  sessionVersion: string;
 }
 
 export interface UserRepository {
@@ -63,7 +67,7 @@ export interface UserRepository {
   get(username: string): Promise<UserRecord | null>;
   list(page: PageRequest): Promise<Page<UserRecord>>;
   findByPrefix(prefix: string, limit: number): Promise<UserRecord[]>;
-  setPassword(username: string, passwordHash: string): Promise<void>;
+  setPassword(username: string, passwordHash: string, sessionVersion: string): Promise<void>;
   remove(username: string): Promise<boolean>;
   count(): Promise<number>;
 }

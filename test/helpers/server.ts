@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
-import { loadConfig } from '../../src/runtime/local/config.ts';
+import { loadConfig } from '../../src/config/load.ts';
 import { type RunningServer, startServer } from '../../src/runtime/local/server.ts';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -66,7 +66,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
         method: string;
         headers: Record<string, string>;
       };
-      const put = await fetch(up.uploadUrl, { method: up.method, headers: up.headers, body: data });
+      const put = await fetch(up.uploadUrl, { method: up.method, headers: up.headers, body: Buffer.from(data) });
       if (put.status !== 200) throw new Error(`PUT ${name}: ${put.status} ${await put.text()}`);
       const done = await api(`/api/uploads/${up.fileId}/complete`, { method: 'POST', token });
       if (done.status !== 200) throw new Error(`complete ${name}: ${done.status} ${await done.text()}`);

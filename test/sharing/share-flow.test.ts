@@ -166,6 +166,16 @@ describe('sharing over the HTTP API', () => {
     expect(res.status).toBe(302);
   });
 
+  it("sends a browser that follows a dead download link to the share's page, and an API client a JSON 410", async () => {
+    const fileId = await s.upload(admin, 'gone.txt', 'soon gone');
+    const share = (await (await s.api('/api/shares', { method: 'POST', token: admin, json: { fileIds: [fileId] } })).json()) as Json;
+    await s.api(`/api/shares/${share.id}`, { method: 'DELETE', token: admin });
+    const browser = await s.api(`/s/${share.id}/download`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(browser.status).toBe(303);
+    expect(browser.headers.get('location')).toBe(`/s/${share.id}`);
+    expect((await s.api(`/s/${share.id}/download`)).status).toBe(410);
+  });
+
   it('serves the OpenAPI document', async () => {
     const doc = (await (await s.api('/api/openapi.json')).json()) as Json;
     expect(doc.openapi).toBe('3.1.0');

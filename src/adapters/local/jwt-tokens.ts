@@ -12,10 +12,10 @@ export class JwtSessionTokens implements SessionTokens {
     private readonly audience = 'cairn-session',
   ) {}
 
-  async issue(principal: Principal) {
+  async issue(principal: Principal, version: string) {
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const exp = now + this.ttlSeconds;
-    const token = await new SignJWT({})
+    const token = await new SignJWT({ ver: version })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(principal.username)
       .setIssuer('cairn')
@@ -26,7 +26,7 @@ export class JwtSessionTokens implements SessionTokens {
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
-  async read(token: string): Promise<string | null> {
+  async read(token: string): Promise<{ username: string; version: string } | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -34,7 +34,9 @@ export class JwtSessionTokens implements SessionTokens {
         audience: this.audience,
         currentDate: this.clock.now(),
       });
-      return typeof payload.sub === 'string' ? payload.sub : null;
+      return typeof payload.sub === 'string' && typeof payload.ver === 'string'
+        ? { username: payload.sub, version: payload.ver }
+        : null;
     } catch {
       return null;
     }

@@ -25,6 +25,11 @@ export interface SharingDeps {
   limits: SharingLimits;
   /** Failed share-password attempts, keyed per share and client address. */
   unlockLimiter: FailureRateLimiter;
+  /**
+   * Failed attempts per share from all addresses: a higher cap against distributed guessing that one
+   * visitor alone cannot reach, so a stranger cannot lock the recipients out.
+   */
+  shareUnlockLimiter: FailureRateLimiter;
 }
 
 export interface RequestContext {
@@ -71,6 +76,9 @@ export class SharingService {
       expiresInSeconds: this.d.limits.uploadUrlTtlSeconds,
       size: file.size,
       contentType: file.contentType,
+      // Re-checked on every use: once the upload is complete (or swept) the URL stops working, so
+      // the bytes behind a ready file, its sha256 and its shares cannot be swapped afterwards.
+      scope: `upload:${id}`,
     });
     return {
       fileId: id,
@@ -185,6 +193,13 @@ export class SharingService {
     }
   }
 
+  /** A removed account's shares stop working with it (links and presigned URLs alike). */
+  async revokeAllOwnedBy(username: string): Promise<number> {
+    const ids = await this.d.shares.revokeAllByOwner(username, this.d.clock.now());
+    for (const shareId of ids) await this.emit('share.revoked', 'cairn', { shareId, reason: 'owner removed' });
+    return ids.length;
+  }
+
   async listDownloads(owner: Principal, id: string, page: PageRequest): Promise<Page<DownloadRecord>> {
     await this.ownShare(owner, id);
     return this.d.audit.listDownloads(id, page);
@@ -192,19 +207,33 @@ export class SharingService {
 
   /** The public landing page's view of a share: no download is counted. */
   async describeForViewer(id: string, viewer: Viewer) {
-    const share = checkAccess(await this.d.shares.get(id), viewer, this.d.clock.now(), { needUnlock: false });
-    const files = await this.filesOf(share);
+    const found = await this.d.shares.get(id);
+    if (found?.kind === 'recipients' && !viewer.principal) {
+      // The landing page must learn that a sign-in is needed; files and owner are for recipients only.
+      return {
+        id: found.id,
+        files: [],
+        expiresAt: found.expiresAt.toISOString(),
+        requiresPassword: found.passwordHash !== null,
+        unlocked: false,
+        requiresSignIn: true,
+      };
+    }
+    const share = checkAccess(found, viewer, this.d.clock.now(), { needUnlock: false });
+    const unlocked =
+      share.passwordHash === null ||
+      viewer.unlockedShareIds.has(share.id) ||
+      viewer.principal?.username === share.owner;
+    // File names can say as much as the files: behind a password, they wait for the password too.
+    const files = unlocked ? await this.filesOf(share) : [];
     const owner = await this.d.identity.getUser(share.owner);
     return {
       id: share.id,
       files: files.map((f) => ({ id: f.id, name: f.name, size: f.size })),
       expiresAt: share.expiresAt.toISOString(),
       requiresPassword: share.passwordHash !== null,
-      unlocked:
-        share.passwordHash === null ||
-        viewer.unlockedShareIds.has(share.id) ||
-        viewer.principal?.username === share.owner,
-      requiresSignIn: share.kind === 'recipients' && viewer.principal === null,
+      unlocked,
+      requiresSignIn: false,
       ownerDisplayName: owner?.displayName ?? share.owner,
     };
   }
@@ -215,14 +244,14 @@ export class SharingService {
     if (!share.passwordHash) return;
     const key = `${id}|${ctx.ip}`;
     this.d.unlockLimiter.check(key);
-    this.d.unlockLimiter.check(id + '|*');
+    this.d.shareUnlockLimiter.check(id);
     const ok =
       typeof password === 'string' &&
       password.length <= 1024 &&
       (await this.d.hasher.verify(password, share.passwordHash));
     if (!ok) {
       this.d.unlockLimiter.fail(key);
-      this.d.unlockLimiter.fail(id + '|*');
+      this.d.shareUnlockLimiter.fail(id);
       throw invalidPassword();
     }
     this.d.unlockLimiter.reset(key);
@@ -277,6 +306,7 @@ export class SharingService {
   async isScopeActive(scope: string): Promise<boolean> {
     const [kind, id] = scope.split(':', 2);
     if (kind === 'file' && id) return (await this.d.files.get(id))?.status === 'ready';
+    if (kind === 'upload' && id) return (await this.d.files.get(id))?.status === 'pending';
     if (kind !== 'share' || !id) return false;
     const share = await this.d.shares.get(id);
     return !!share && share.status === 'active' && share.expiresAt.getTime() > this.d.clock.now().getTime();

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { conflict, invalid, notFound, unauthorized } from '../errors.ts';
+import { randomId } from '../ids.ts';
 import type { FailureRateLimiter } from '../rate-limiter.ts';
 import type { Principal, SessionToken } from '../../ports/identity.ts';
 import type { PasswordHasher } from '../../ports/password-hasher.ts';
@@ -7,9 +8,10 @@ import type { PageRequest, UserRecord, UserRepository } from '../../ports/reposi
 
 /** Issues and reads session tokens (JWTs locally). */
 export interface SessionTokens {
-  issue(principal: Principal): Promise<SessionToken>;
-  /** The username in a valid, unexpired token; null otherwise. */
-  read(token: string): Promise<string | null>;
+  /** `version` ties the token to one incarnation of the account (see UserRecord.sessionVersion). */
+  issue(principal: Principal, version: string): Promise<SessionToken>;
+  /** The username and version in a valid, unexpired token; null otherwise. */
+  read(token: string): Promise<{ username: string; version: string } | null>;
 }
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
@@ -36,6 +38,8 @@ export class UserService {
       clock: Clock;
       accountLimiter: FailureRateLimiter;
       addressLimiter: FailureRateLimiter;
+      /** Called after an account is removed (e.g. to revoke its shares). */
+      onUserRemoved?: (username: string) => Promise<unknown>;
     },
   ) {}
 
@@ -66,13 +70,17 @@ export class UserService {
       passwordHash: await this.d.hasher.hash(input.password),
       admin: input.admin ?? false,
       createdAt: this.d.clock.now(),
+      sessionVersion: randomId(16),
     };
     await this.d.users.insert(record);
     return toPrincipal(record);
   }
 
   async removeUser(username: string): Promise<void> {
-    if (!(await this.d.users.remove(username))) throw notFound('CAIRN_USER_NOT_FOUND', `no user ${username}`);
+    const user = await this.d.users.get(username);
+    if (!user || !(await this.d.users.remove(user.username)))
+      throw notFound('CAIRN_USER_NOT_FOUND', `no user ${username}`);
+    await this.d.onUserRemoved?.(user.username);
   }
 
   async setPassword(username: string, password: string): Promise<void> {
@@ -80,7 +88,8 @@ export class UserService {
       throw invalid('CAIRN_WEAK_PASSWORD', `password: must be at least ${MIN_PASSWORD} characters`);
     const user = await this.d.users.get(username);
     if (!user) throw notFound('CAIRN_USER_NOT_FOUND', `no user ${username}`);
-    await this.d.users.setPassword(user.username, await this.d.hasher.hash(password));
+    // A new session version ends every session signed in with the old password.
+    await this.d.users.setPassword(user.username, await this.d.hasher.hash(password), randomId(16));
   }
 
   listUsers(page: PageRequest) {
@@ -113,14 +122,17 @@ export class UserService {
     }
     this.d.accountLimiter.reset(accountKey);
     const principal = toPrincipal(user);
-    return { principal, session: await this.d.tokens.issue(principal) };
+    return { principal, session: await this.d.tokens.issue(principal, user.sessionVersion) };
   }
 
   async verify(token: string): Promise<Principal | null> {
-    const username = await this.d.tokens.read(token);
-    if (!username) return null;
-    const user = await this.d.users.get(username);
-    return user ? toPrincipal(user) : null;
+    const claims = await this.d.tokens.read(token);
+    if (!claims) return null;
+    const user = await this.d.users.get(claims.username);
+    // A removed-then-recreated account or a changed password has a new version: old tokens stop.
+    return user && user.username === claims.username && user.sessionVersion === claims.version
+      ? toPrincipal(user)
+      : null;
   }
 
   private dummy() {

@@ -5,6 +5,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import yazl from 'yazl';
 import type { DownloadGrant } from '../../core/sharing/service.ts';
 import type { Viewer } from '../../core/sharing/policy.ts';
+import { isCairnError } from '../../core/errors.ts';
 import { readJson } from '../body.ts';
 import type { AppDeps, Env } from '../context.ts';
 
@@ -20,7 +21,7 @@ export function shareLinkRoutes(deps: AppDeps) {
 
   async function viewer(c: Context<Env>, id: string): Promise<Viewer> {
     const token = getCookie(c, unlockCookie(id));
-    const unlocked = token ? (await deps.unlockTokens.read(token)) === id : false;
+    const unlocked = token ? (await deps.unlockTokens.read(token))?.username === id : false;
     return { principal: c.get('principal'), unlockedShareIds: new Set(unlocked ? [id] : []) };
   }
 
@@ -36,7 +37,10 @@ export function shareLinkRoutes(deps: AppDeps) {
     const id = c.req.param('id');
     const body = (await readJson(c)) as { password?: unknown };
     await deps.sharing.unlock(id, body?.password, await viewer(c, id), ctx(c));
-    const { token, expiresAt } = await deps.unlockTokens.issue({ username: id, displayName: id, admin: false });
+    const { token, expiresAt } = await deps.unlockTokens.issue(
+      { username: id, displayName: id, admin: false },
+      'unlock',
+    );
     setCookie(c, unlockCookie(id), token, {
       httpOnly: true,
       sameSite: 'Strict',
@@ -47,16 +51,34 @@ export function shareLinkRoutes(deps: AppDeps) {
     return c.body(null, 204);
   });
 
-  app.get('/:id/download', async (c) => {
-    const id = c.req.param('id');
-    const grant = await deps.sharing.authorizeDownload(id, null, await viewer(c, id), ctx(c));
-    return grant.files.length === 1 ? redirect(c, grant) : zip(c, grant);
-  });
+  app.get('/:id/download', (c) =>
+    browserFriendly(c, async (id) => {
+      const grant = await deps.sharing.authorizeDownload(id, null, await viewer(c, id), ctx(c));
+      return grant.files.length === 1 ? redirect(c, grant) : zip(c, grant);
+    }),
+  );
 
-  app.get('/:id/files/:fileId', async (c) => {
-    const id = c.req.param('id');
-    return redirect(c, await deps.sharing.authorizeDownload(id, c.req.param('fileId'), await viewer(c, id), ctx(c)));
-  });
+  app.get('/:id/files/:fileId', (c) =>
+    browserFriendly(c, async (id) =>
+      redirect(c, await deps.sharing.authorizeDownload(id, c.req.param('fileId'), await viewer(c, id), ctx(c))),
+    ),
+  );
+
+  /**
+   * A browser that follows a download link of a share it may not use (expired, revoked, locked, needs
+   * sign-in) lands on the share's page, which explains why; API clients get the JSON error.
+   */
+  async function browserFriendly(c: Context<Env>, run: (id: string) => Promise<Response>) {
+    const id = c.req.param('id')!;
+    try {
+      return await run(id);
+    } catch (err) {
+      const wantsHtml = (c.req.header('accept') ?? '').includes('text/html');
+      if (wantsHtml && isCairnError(err) && err.kind !== 'rate_limited')
+        return c.redirect(`/s/${encodeURIComponent(id)}`, 303);
+      throw err;
+    }
+  }
 
   async function redirect(c: Context, grant: DownloadGrant) {
     const url = await deps.sharing.presignGrantedFile(grant, grant.files[0]!);

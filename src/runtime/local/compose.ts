@@ -69,8 +69,9 @@ export async function composeLocal(
   const events = new SqliteEventBus(db, logger);
   const limits = sharingLimits(config);
   const a = config.auth;
-  const users = new UserService({
+  const users: UserService = new UserService({
     users: usersRepo,
+    onUserRemoved: (username: string): Promise<number> => sharing.revokeAllOwnedBy(username),
     hasher,
     tokens: new JwtSessionTokens(keys.deriveKey('cairn/session/v1'), a.sessionTtl, clock),
     clock,
@@ -87,9 +88,9 @@ export async function composeLocal(
       'sign-ins from your address',
     ),
   });
-  const identity = new LocalIdentity(usersRepo, users);
+  const identity: LocalIdentity = new LocalIdentity(usersRepo, users);
   const p = config.sharing.passwordAttempts;
-  const sharing = new SharingService({
+  const sharing: SharingService = new SharingService({
     files,
     shares,
     audit,
@@ -101,6 +102,12 @@ export async function composeLocal(
     limits,
     unlockLimiter: new FailureRateLimiter(
       { limit: p.limit, windowSeconds: p.window },
+      clock,
+      'CAIRN_SHARE_PASSWORD_RATE_LIMITED',
+      'password attempts for this share',
+    ),
+    shareUnlockLimiter: new FailureRateLimiter(
+      { limit: p.limit * 10, windowSeconds: p.window },
       clock,
       'CAIRN_SHARE_PASSWORD_RATE_LIMITED',
       'password attempts for this share',

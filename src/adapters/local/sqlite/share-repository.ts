@@ -44,6 +44,7 @@ export class SqliteShareRepository implements ShareRepository {
          WHERE id = ? AND status = 'active' AND expires_at > ? AND (max_downloads IS NULL OR download_count < max_downloads)`,
       ),
       revoke: db.prepare(`UPDATE shares SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'`),
+      activeOf: db.prepare(`SELECT id FROM shares WHERE owner = ? AND status = 'active'`).pluck(),
       due: db.prepare(`SELECT * FROM shares WHERE status = 'active' AND expires_at <= ? LIMIT ?`),
       expire: db.prepare(`UPDATE shares SET status = 'expired' WHERE id = ? AND status = 'active'`),
     };
@@ -88,6 +89,14 @@ export class SqliteShareRepository implements ShareRepository {
 
   async revoke(id: string, at: Date) {
     return this.q.revoke.run(at.getTime(), id).changes === 1;
+  }
+
+  async revokeAllByOwner(owner: string, at: Date) {
+    return this.db.transaction(() => {
+      const ids = this.q.activeOf.all(owner) as string[];
+      for (const id of ids) this.q.revoke.run(at.getTime(), id);
+      return ids;
+    })();
   }
 
   async expireDue(now: Date, limit: number) {

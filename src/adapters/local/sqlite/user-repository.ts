@@ -8,6 +8,7 @@ interface UserRow {
   password_hash: string;
   admin: number;
   created_at: number;
+  session_version: string;
 }
 
 const toUser = (r: UserRow): UserRecord => ({
@@ -16,6 +17,7 @@ const toUser = (r: UserRow): UserRecord => ({
   passwordHash: r.password_hash,
   admin: r.admin === 1,
   createdAt: new Date(r.created_at),
+  sessionVersion: r.session_version,
 });
 
 /** LIKE patterns need their wildcards escaped so a prefix search stays a prefix search. */
@@ -26,8 +28,8 @@ export class SqliteUserRepository implements UserRepository {
   constructor(db: Db) {
     this.q = {
       insert: db.prepare(
-        `INSERT INTO users (username, username_lower, display_name, display_lower, password_hash, admin, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO users (username, username_lower, display_name, display_lower, password_hash, admin, created_at, session_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare('SELECT * FROM users WHERE username_lower = ?'),
       list: db.prepare('SELECT * FROM users WHERE (@c IS NULL OR username > @c) ORDER BY username LIMIT @limit'),
@@ -35,7 +37,7 @@ export class SqliteUserRepository implements UserRepository {
         `SELECT * FROM users WHERE username_lower LIKE @p ESCAPE '\\' OR display_lower LIKE @p ESCAPE '\\'
          ORDER BY username LIMIT @limit`,
       ),
-      setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE username = ?'),
+      setPassword: db.prepare('UPDATE users SET password_hash = ?, session_version = ? WHERE username = ?'),
       remove: db.prepare('DELETE FROM users WHERE username_lower = ?'),
       count: db.prepare('SELECT COUNT(*) FROM users').pluck(),
     };
@@ -50,6 +52,7 @@ export class SqliteUserRepository implements UserRepository {
       u.passwordHash,
       u.admin ? 1 : 0,
       u.createdAt.getTime(),
+      u.sessionVersion,
     );
   }
 
@@ -71,8 +74,8 @@ export class SqliteUserRepository implements UserRepository {
     return (this.q.prefix.all({ p: likePrefix(prefix), limit }) as UserRow[]).map(toUser);
   }
 
-  async setPassword(username: string, hash: string) {
-    this.q.setPassword.run(hash, username);
+  async setPassword(username: string, hash: string, sessionVersion: string) {
+    this.q.setPassword.run(hash, sessionVersion, username);
   }
 
   async remove(username: string) {

@@ -1,0 +1,97 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { TopBar } from './components/top-bar.tsx';
+import { ApiError, api, setSessionLostHandler } from './lib/api.ts';
+import { matchRoute, navigate, usePath, type Route } from './lib/router.ts';
+import { SessionContext, type Session } from './lib/session.ts';
+import type { User } from './lib/types.ts';
+import { MySharesPage } from './pages/my-shares-page.tsx';
+import { NewSharePage } from './pages/new-share-page.tsx';
+import { NotFoundPage } from './pages/not-found-page.tsx';
+import { ReceivedPage } from './pages/received-page.tsx';
+import { ShareLandingPage } from './pages/share-landing-page.tsx';
+import { SignInPage } from './pages/sign-in-page.tsx';
+
+const TITLES: Record<Route['name'], string> = {
+  new: 'New share',
+  shares: 'My shares',
+  received: 'Shared with me',
+  landing: 'Shared files',
+  'not-found': 'Not found',
+};
+
+function Page({ route, user }: { route: Route; user: User | null | undefined }) {
+  if (route.name === 'landing') return <ShareLandingPage key={route.shareId} shareId={route.shareId} />;
+  if (user === undefined) {
+    return (
+      <main id="main" class="page narrow">
+        <p role="status">Loading…</p>
+      </main>
+    );
+  }
+  if (user === null) return <SignInPage />;
+  if (route.name === 'new') return <NewSharePage />;
+  if (route.name === 'shares') return <MySharesPage />;
+  if (route.name === 'received') return <ReceivedPage />;
+  return <NotFoundPage />;
+}
+
+export function App() {
+  const path = usePath();
+  const route = matchRoute(path);
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+
+  const refresh = useCallback(async () => {
+    try {
+      const me = await api.me();
+      setUser(me);
+      return me;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        setUser(null);
+        return null;
+      }
+      setUser((prev) => prev ?? null);
+      throw e;
+    }
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.logout();
+    } finally {
+      setUser(null);
+      navigate('/');
+    }
+  }, []);
+
+  useEffect(() => {
+    refresh().catch(() => {});
+    setSessionLostHandler(() => setUser(null));
+    return () => setSessionLostHandler(null);
+  }, [refresh]);
+
+  useEffect(() => {
+    document.title = `${user === null && route.name !== 'landing' ? 'Sign in' : TITLES[route.name]} · Cairn`;
+  }, [route.name, user]);
+
+  // After an in-app navigation, move focus to the new page so screen readers announce it.
+  const firstPath = useRef(path);
+  useEffect(() => {
+    if (path === firstPath.current) return;
+    firstPath.current = '';
+    const main = document.getElementById('main');
+    main?.setAttribute('tabindex', '-1');
+    main?.focus({ preventScroll: true });
+  }, [path]);
+
+  const session = useMemo<Session>(() => ({ user, refresh, signOut }), [user, refresh, signOut]);
+  return (
+    <SessionContext.Provider value={session}>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <TopBar route={route.name} />
+      <Page route={route} user={user} />
+    </SessionContext.Provider>
+  );
+}
