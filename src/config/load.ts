@@ -3,11 +3,9 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type ConfigFile } from './schema.ts';
 
-/** A config problem: names the file or variable, the key path and the reason; the process stops. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly code = 'CAIRN_CONFIG_INVALID';
-}
+import { ConfigError } from './errors.ts';
+
+export { ConfigError };
 
 export type CairnConfig = ConfigFile & { configFile: string | null };
 

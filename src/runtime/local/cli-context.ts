@@ -1,12 +1,13 @@
 import { silentLogger } from '../../ports/logger.ts';
-import { composeLocal } from './compose.ts';
-import { loadConfig } from '../../config/load.ts';
+import type { LocalServices } from './compose.ts';
 
 /** CLI commands work on the data directory directly (the server may or may not be running). */
-export async function withServices<T>(fn: (s: Awaited<ReturnType<typeof composeLocal>>) => Promise<T>): Promise<T> {
+export async function withServices<T>(fn: (s: LocalServices) => Promise<T>): Promise<T> {
+  const { loadConfig } = await import('../../config/load.ts');
   const config = loadConfig();
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const publicUrl = (config.server.publicUrl ?? `http://${host}:${config.server.port}`).replace(/\/+$/, '');
+  const { composeLocal } = await import('./compose.ts'); // on demand: offline commands start fast
   const services = await composeLocal(config, { logger: silentLogger, publicUrl });
   try {
     return await fn(services);

@@ -5,7 +5,6 @@ import { SingleBar, Presets } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { toPrincipal } from '../../core/users/service.ts';
 import { parseDurationSeconds } from '../../core/units.ts';
-import { loadConfig } from '../../config/load.ts';
 import { withServices } from './cli-context.ts';
 import type { LocalServices } from './compose.ts';
 
@@ -16,7 +15,7 @@ const duration = (v: string) => {
 };
 
 async function actingUser(s: LocalServices, as: string | undefined) {
-  const name = as ?? loadConfig().auth.adminUsername;
+  const name = as ?? s.adminUsername;
   const user = await s.usersRepo.get(name);
   if (!user) throw new Error(`no user ${name}: add it with \`npx cairn user add ${name}\` or pass --as`);
   return toPrincipal(user);

@@ -1,9 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { isCairnError } from '../../core/errors.ts';
-import { ConfigError, loadConfig } from '../../config/load.ts';
-import { createLogger } from './logger.ts';
-import { startServer } from './server.ts';
+import { ConfigError } from '../../config/errors.ts';
 import { shareCommands } from './cli-share.ts';
+import { toolCommands } from './cli-tools.ts';
 import { userCommands } from './cli-user.ts';
 
 const program = new Command('cairn')
@@ -19,7 +18,11 @@ program
   })
   .action(async (opts: { port?: string }) => {
     const env = opts.port ? { ...process.env, CAIRN_PORT: opts.port } : process.env;
+    const { loadConfig } = await import('../../config/load.ts');
     const config = loadConfig(env);
+    // Loaded on demand so that offline commands start fast.
+    const { createLogger } = await import('./logger.ts');
+    const { startServer } = await import('./server.ts');
     const logger = createLogger(config.log.level);
     const server = await startServer(config, { logger, env });
     process.stderr.write(`Cairn is running at ${server.url}\n`);
@@ -30,6 +33,8 @@ program
 
 userCommands(program);
 shareCommands(program);
+const alerts = program.command('alerts').description('the notification hub');
+toolCommands(program, alerts);
 
 try {
   await program.parseAsync(process.argv);

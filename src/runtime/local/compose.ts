@@ -116,6 +116,7 @@ export async function composeLocal(
   const sweeper = new ShareSweeper({ files, shares, objects, events, clock, limits, logger });
   const unlockTokens = new JwtSessionTokens(keys.deriveKey('cairn/share-unlock/v1'), 3600, clock, 'cairn-share-unlock');
   return {
+    adminUsername: config.auth.adminUsername,
     publicUrl,
     db,
     keys,
