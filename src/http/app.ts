@@ -3,7 +3,10 @@ import { readSession } from './auth.ts';
 import type { AppDeps, Env } from './context.ts';
 import { errorBody, mapError } from './error-mapper.ts';
 import { openApiDocument } from './openapi.ts';
+import { alertsAdminRoutes } from './routes/alerts-admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { eventRoutes } from './routes/events.ts';
+import { hookRoutes } from './routes/hooks.ts';
 import { shareLinkRoutes } from './routes/share-links.ts';
 import { shareRoutes } from './routes/shares.ts';
 import { userRoutes } from './routes/users.ts';
@@ -35,6 +38,11 @@ export function createApp(deps: AppDeps) {
   app.route('/api', userRoutes(deps));
   app.route('/api', shareRoutes(deps));
   app.route('/s', shareLinkRoutes(deps));
+  if (deps.hub) {
+    app.route('/hooks', hookRoutes(deps.hub));
+    app.route('/api', eventRoutes(deps.hub));
+    app.route('/api/alerts', alertsAdminRoutes(deps.hub));
+  }
   app.all('/api/*', (c) =>
     c.json(
       errorBody('CAIRN_ROUTE_NOT_FOUND', `No API route ${c.req.method} ${c.req.path}; see /api/openapi.json.`),

@@ -5,6 +5,9 @@ import type { Identity, Principal } from '../ports/identity.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { SessionTokens } from '../core/users/service.ts';
 import type { MiddlewareHandler } from 'hono';
+import type { AlertsAdminDeps } from './routes/alerts-admin.ts';
+import type { EventRouteDeps } from './routes/events.ts';
+import type { HookRouteDeps } from './routes/hooks.ts';
 
 /** Everything the HTTP app needs, passed in by the runtime (local server or Lambda). */
 export interface AppDeps {
@@ -21,6 +24,8 @@ export interface AppDeps {
   /** Cookies get `Secure` when served over https. */
   secureCookies: boolean;
   sessionTtlSeconds: number;
+  /** The notification hub's routes, when the runtime runs it. */
+  hub?: { ingest: HookRouteDeps['ingest'] } & EventRouteDeps & AlertsAdminDeps;
   /** Serves the web UI (local runtime); on AWS, CloudFront serves it. */
   web?: MiddlewareHandler;
 }

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { isCairnError } from '../../core/errors.ts';
 import { ConfigError } from '../../config/errors.ts';
 import { shareCommands } from './cli-share.ts';
+import { alertCommands } from './cli-alerts.ts';
 import { toolCommands } from './cli-tools.ts';
 import { userCommands } from './cli-user.ts';
 
@@ -35,6 +36,7 @@ userCommands(program);
 shareCommands(program);
 const alerts = program.command('alerts').description('the notification hub');
 toolCommands(program, alerts);
+alertCommands(alerts);
 
 try {
   await program.parseAsync(process.argv);

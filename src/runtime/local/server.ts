@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import type { Context } from 'hono';
@@ -10,12 +11,14 @@ import { createApp } from '../../http/app.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { type LocalServices, composeLocal } from './compose.ts';
 import type { CairnConfig } from '../../config/load.ts';
+import { type Hub, startHub } from './hub.ts';
 import { webAssets } from './web-assets.ts';
 
 export interface RunningServer {
   url: string;
   port: number;
   services: LocalServices;
+  hub: Hub;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,15 @@ export async function startServer(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await bootstrapAdmin(services, config, env, logger);
+  const hub = await startHub({
+    config,
+    db: services.db,
+    queueFile: join(config.dataDir, 'queue.db'),
+    clock: services.clock,
+    logger,
+    env,
+    publicUrl,
+  });
 
   const clientAddress = (c: Context) => {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
@@ -77,6 +89,16 @@ export async function startServer(
     clientAddress,
     secureCookies: publicUrl.startsWith('https:'),
     sessionTtlSeconds: config.auth.sessionTtl,
+    hub: {
+      ingest: hub.ingest,
+      history: hub.history,
+      deliveries: hub.deliveries,
+      queues: hub.queues,
+      silences: hub.silences,
+      silenceStore: hub.silenceStore,
+      subscriptions: hub.subscriptions,
+      clock: services.clock,
+    },
     web: webAssets(WEB_ROOT),
   });
   const honoListener = getRequestListener(app.fetch);
@@ -114,8 +136,10 @@ export async function startServer(
     url: publicUrl,
     port,
     services,
+    hub,
     async close() {
       if (sweepTimer) clearInterval(sweepTimer);
+      await hub.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
