@@ -4,6 +4,8 @@ import { ApiError, api, setSessionLostHandler } from './lib/api.ts';
 import { matchRoute, navigate, usePath, type Route } from './lib/router.ts';
 import { SessionContext, type Session } from './lib/session.ts';
 import type { User } from './lib/types.ts';
+import { AlertEventPage } from './pages/alert-event-page.tsx';
+import { AlertsPage } from './pages/alerts-page.tsx';
 import { MySharesPage } from './pages/my-shares-page.tsx';
 import { NewSharePage } from './pages/new-share-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
@@ -15,6 +17,8 @@ const TITLES: Record<Route['name'], string> = {
   new: 'New share',
   shares: 'My shares',
   received: 'Shared with me',
+  alerts: 'Alerts',
+  'alert-event': 'Alert event',
   landing: 'Shared files',
   'not-found': 'Not found',
 };
@@ -32,6 +36,8 @@ function Page({ route, user }: { route: Route; user: User | null | undefined }) 
   if (route.name === 'new') return <NewSharePage />;
   if (route.name === 'shares') return <MySharesPage />;
   if (route.name === 'received') return <ReceivedPage />;
+  if (route.name === 'alerts') return <AlertsPage tab={route.tab} />;
+  if (route.name === 'alert-event') return <AlertEventPage key={route.eventId} eventId={route.eventId} />;
   return <NotFoundPage />;
 }
 

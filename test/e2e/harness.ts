@@ -90,7 +90,12 @@ function addUser(env: NodeJS.ProcessEnv, user: Account): void {
     throw new Error(`cairn user add ${user.username} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-export async function startCairn(): Promise<RunningCairn> {
+export interface StartOptions {
+  /** Extra environment for the server and the CLI (CAIRN_CONFIG pointing at a cairn.yaml, say). */
+  env?: Record<string, string>;
+}
+
+export async function startCairn(options: StartOptions = {}): Promise<RunningCairn> {
   ensureWebBuild();
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-e2e-'));
@@ -107,6 +112,7 @@ export async function startCairn(): Promise<RunningCairn> {
     CAIRN_DATA_DIR: dataDir,
     CAIRN_ADMIN_PASSWORD: admin.password,
     CAIRN_LOG_LEVEL: 'warn',
+    ...options.env,
   };
   const child = spawn(process.execPath, [cli, 'serve'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

@@ -4,10 +4,11 @@ import type { Route } from '../lib/router.ts';
 import { Link } from './link.tsx';
 import { Logo } from './logo.tsx';
 
-const NAV: { href: string; label: string; route: Route['name']; testId: string }[] = [
-  { href: '/', label: 'New share', route: 'new', testId: 'nav-new' },
-  { href: '/shares', label: 'My shares', route: 'shares', testId: 'nav-shares' },
-  { href: '/received', label: 'Shared with me', route: 'received', testId: 'nav-received' },
+const NAV: { href: string; label: string; routes: Route['name'][]; testId: string }[] = [
+  { href: '/', label: 'New share', routes: ['new'], testId: 'nav-new' },
+  { href: '/shares', label: 'My shares', routes: ['shares'], testId: 'nav-shares' },
+  { href: '/received', label: 'Shared with me', routes: ['received'], testId: 'nav-received' },
+  { href: '/alerts', label: 'Alerts', routes: ['alerts', 'alert-event'], testId: 'nav-alerts' },
 ];
 
 export function TopBar({ route }: { route: Route['name'] }) {
@@ -23,7 +24,7 @@ export function TopBar({ route }: { route: Route['name'] }) {
         {user && (
           <nav aria-label="Main" class="main-nav">
             {NAV.map((item) => (
-              <Link key={item.href} href={item.href} current={item.route === route} testId={item.testId}>
+              <Link key={item.href} href={item.href} current={item.routes.includes(route)} testId={item.testId}>
                 {item.label}
               </Link>
             ))}

@@ -79,6 +79,21 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** A GET whose answer is not JSON (a CSV report, say): the body as a Blob, with the API's errors as ApiError. */
+export async function requestBlob(path: string, accept: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'GET', credentials: 'same-origin', headers: { accept } });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Cannot reach the server. Check your connection and try again.');
+  }
+  if (!res.ok) {
+    if (res.status === 401) onSessionLost?.();
+    throw await errorFrom(res);
+  }
+  return res.blob();
+}
+
 const q = (value: string) => encodeURIComponent(value);
 const withCursor = (path: string, cursor?: string | null) => (cursor ? `${path}?cursor=${q(cursor)}` : path);
 

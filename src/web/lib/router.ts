@@ -3,26 +3,45 @@ import { useEffect, useState } from 'preact/hooks';
 /** A tiny history router: the server falls back to index.html for every non-API path. */
 const listeners = new Set<() => void>();
 
-export function navigate(path: string, options: { replace?: boolean } = {}): void {
+export interface NavigateOptions {
+  /** Replace the current history entry instead of adding one (filters, say). */
+  replace?: boolean;
+  /** Stay where the user scrolled to (a change of query string within the same page). */
+  keepScroll?: boolean;
+}
+
+export function navigate(path: string, options: NavigateOptions = {}): void {
   if (path === window.location.pathname + window.location.search) return;
   if (options.replace) window.history.replaceState(null, '', path);
   else window.history.pushState(null, '', path);
-  window.scrollTo(0, 0);
+  if (!options.keepScroll) window.scrollTo(0, 0);
   for (const listener of listeners) listener();
 }
 
-export function usePath(): string {
-  const [path, setPath] = useState(window.location.pathname);
+function useLocationPart(read: () => string): string {
+  const [value, setValue] = useState(read);
   useEffect(() => {
-    const update = () => setPath(window.location.pathname);
+    const update = () => setValue(read());
     listeners.add(update);
     window.addEventListener('popstate', update);
     return () => {
       listeners.delete(update);
       window.removeEventListener('popstate', update);
     };
-  }, []);
-  return path;
+  }, [read]);
+  return value;
+}
+
+const readPath = () => window.location.pathname;
+const readSearch = () => window.location.search;
+
+export function usePath(): string {
+  return useLocationPart(readPath);
+}
+
+/** The query string (`?a=b`, or ''), kept current across navigate() and the back button. */
+export function useSearch(): string {
+  return useLocationPart(readSearch);
 }
 
 /** Follows an in-app link without a page load, unless the user asked for a new tab or window. */
@@ -35,19 +54,44 @@ export function onLinkClick(event: MouseEvent): void {
   navigate(anchor.pathname + anchor.search);
 }
 
+export type AlertsTab = 'events' | 'queues' | 'silences' | 'report';
+
 export type Route =
   | { name: 'new' }
   | { name: 'shares' }
   | { name: 'received' }
+  | { name: 'alerts'; tab: AlertsTab }
+  | { name: 'alert-event'; eventId: string }
   | { name: 'landing'; shareId: string }
   | { name: 'not-found' };
+
+const ALERTS_TABS: Record<string, AlertsTab> = {
+  '/alerts': 'events',
+  '/alerts/queues': 'queues',
+  '/alerts/silences': 'silences',
+  '/alerts/report': 'report',
+};
+
+function decode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
 
 export function matchRoute(path: string): Route {
   const clean = path.replace(/\/+$/, '') || '/';
   if (clean === '/' || clean === '/new') return { name: 'new' };
   if (clean === '/shares') return { name: 'shares' };
   if (clean === '/received') return { name: 'received' };
+  const tab = ALERTS_TABS[clean];
+  if (tab) return { name: 'alerts', tab };
+  const event = /^\/alerts\/events\/([^/]+)$/.exec(clean);
+  const eventId = event?.[1] ? decode(event[1]) : null;
+  if (eventId) return { name: 'alert-event', eventId };
   const landing = /^\/s\/([^/]+)$/.exec(clean);
-  if (landing?.[1]) return { name: 'landing', shareId: decodeURIComponent(landing[1]) };
+  const shareId = landing?.[1] ? decode(landing[1]) : null;
+  if (shareId) return { name: 'landing', shareId };
   return { name: 'not-found' };
 }
