@@ -168,7 +168,9 @@ describe('sharing over the HTTP API', () => {
 
   it("sends a browser that follows a dead download link to the share's page, and an API client a JSON 410", async () => {
     const fileId = await s.upload(admin, 'gone.txt', 'soon gone');
-    const share = (await (await s.api('/api/shares', { method: 'POST', token: admin, json: { fileIds: [fileId] } })).json()) as Json;
+    const share = (await (
+      await s.api('/api/shares', { method: 'POST', token: admin, json: { fileIds: [fileId] } })
+    ).json()) as Json;
     await s.api(`/api/shares/${share.id}`, { method: 'DELETE', token: admin });
     const browser = await s.api(`/s/${share.id}/download`, { headers: { accept: 'text/html,application/xhtml+xml' } });
     expect(browser.status).toBe(303);
