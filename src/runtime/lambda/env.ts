@@ -1,0 +1,63 @@
+/**
+ * The environment the CDK app gives each function, parsed once per cold start and frozen. Each handler
+ * asks only for what it uses, so a missing variable fails that function at start with its name.
+ */
+import { z } from 'zod';
+import { ConfigError } from '../../config/errors.ts';
+
+const schema = z.object({
+  AWS_REGION: z.string().default('us-east-1'),
+  PUBLIC_URL: z.url().optional(),
+  BUCKET: z.string().min(3).optional(),
+  KMS_KEY_ID: z.string().min(1).optional(),
+  SHARING_TABLE: z.string().min(3).optional(),
+  EVENTS_TABLE: z.string().min(3).optional(),
+  HUB_TABLE: z.string().min(3).optional(),
+  EVENTS_QUEUE_URL: z.url().optional(),
+  EVENTS_DLQ_URL: z.url().optional(),
+  CHANNELS_QUEUE_URL: z.url().optional(),
+  CHANNELS_DLQ_URL: z.url().optional(),
+  TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  USER_POOL_ID: z.string().min(3).optional(),
+  CLIENT_ID: z.string().min(1).optional(),
+  ADMIN_GROUP: z.string().min(1).default('cairn-admins'),
+  /** A Secrets Manager secret: JSON of names (the `*Env` names in cairn.yaml, CAIRN_UNLOCK_KEY) to values. */
+  APP_SECRET_ID: z.string().min(1).optional(),
+  /** cairn.yaml, bundled beside the handler (relative to the function's directory). */
+  CAIRN_CONFIG: z.string().min(1).optional(),
+  /** Labels sent as SNS attributes after the six built-ins, comma-separated (at most four are used). */
+  SNS_ATTRIBUTE_LABELS: z.string().optional(),
+  /** The subscription a subscription-deliverer function serves; unset: every subscription, by filter policy. */
+  SUBSCRIPTION_NAME: z.string().optional(),
+});
+
+export type LambdaEnv = Readonly<z.infer<typeof schema>>;
+type Key = keyof LambdaEnv;
+
+let parsed: LambdaEnv | undefined;
+
+export function lambdaEnv(env: NodeJS.ProcessEnv = process.env): LambdaEnv {
+  if (parsed && env === process.env) return parsed;
+  // An empty variable means unset (CloudFormation cannot omit a key conditionally).
+  const result = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid Lambda environment:\n  ${lines.join('\n  ')}`);
+  }
+  const frozen = Object.freeze(result.data);
+  if (env === process.env) parsed = frozen;
+  return frozen;
+}
+
+/** The value of a variable this function cannot run without. */
+export function required<K extends Key>(env: LambdaEnv, name: K): NonNullable<LambdaEnv[K]> {
+  const v = env[name];
+  if (v === undefined || v === '')
+    throw new ConfigError(`the environment variable ${name} is not set (the CDK app sets it)`);
+  return v as NonNullable<LambdaEnv[K]>;
+}
+
+/** For tests: forget the parsed environment. */
+export function resetLambdaEnv(): void {
+  parsed = undefined;
+}
