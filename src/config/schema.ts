@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertsSchema } from './alerts.ts';
+import { backupsSchema } from './backups.ts';
 import { bytes, seconds } from './schema-units.ts';
 
 /**
@@ -49,6 +50,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     alerts: alertsSchema.prefault({}),
+    backups: backupsSchema.prefault({}),
   })
   .strict();
 

@@ -5,6 +5,7 @@ import { errorBody, mapError } from './error-mapper.ts';
 import { openApiDocument } from './openapi.ts';
 import { alertsAdminRoutes } from './routes/alerts-admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { eventRoutes } from './routes/events.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { shareLinkRoutes } from './routes/share-links.ts';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
     app.route('/api', eventRoutes(deps.hub));
     app.route('/api/alerts', alertsAdminRoutes(deps.hub));
   }
+  if (deps.backups) app.route('/api', backupRoutes({ backups: deps.backups }));
   app.all('/api/*', (c) =>
     c.json(
       errorBody('CAIRN_ROUTE_NOT_FOUND', `No API route ${c.req.method} ${c.req.path}; see /api/openapi.json.`),

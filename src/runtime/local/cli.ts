@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { isCairnError } from '../../core/errors.ts';
 import { ConfigError } from '../../config/errors.ts';
+import { backupCommands } from './cli-backup.ts';
 import { shareCommands } from './cli-share.ts';
 import { alertCommands } from './cli-alerts.ts';
 import { toolCommands } from './cli-tools.ts';
@@ -34,6 +35,7 @@ program
 
 userCommands(program);
 shareCommands(program);
+backupCommands(program);
 const alerts = program.command('alerts').description('the notification hub');
 toolCommands(program, alerts);
 alertCommands(alerts);

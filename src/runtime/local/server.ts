@@ -11,6 +11,7 @@ import { createApp } from '../../http/app.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { type LocalServices, composeLocal } from './compose.ts';
 import type { CairnConfig } from '../../config/load.ts';
+import { startBackups } from './backups.ts';
 import { type Hub, startHub } from './hub.ts';
 import { webAssets } from './web-assets.ts';
 
@@ -58,6 +59,14 @@ export async function startServer(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await bootstrapAdmin(services, config, env, logger);
+  const backups = await startBackups(config, {
+    db: services.db,
+    objects: services.objects,
+    events: services.events,
+    clock: services.clock,
+    logger,
+    env,
+  });
   const hub = await startHub({
     config,
     db: services.db,
@@ -99,6 +108,7 @@ export async function startServer(
       subscriptions: hub.subscriptions,
       clock: services.clock,
     },
+    backups: backups.service,
     web: webAssets(WEB_ROOT),
   });
   const honoListener = getRequestListener(app.fetch);
@@ -139,6 +149,7 @@ export async function startServer(
     hub,
     async close() {
       if (sweepTimer) clearInterval(sweepTimer);
+      await backups.stop();
       await hub.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -61,3 +61,21 @@ export function absoluteUrl(url: string): string {
     return url;
   }
 }
+
+/** "850 ms", "4.2 s", "3 min 5 s", "2 h 10 min": how long a run took. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+const integer = new Intl.NumberFormat();
+
+/** 12,345 in the browser's locale. */
+export function formatCount(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? '—' : integer.format(n);
+}

@@ -62,6 +62,7 @@ export type Route =
   | { name: 'received' }
   | { name: 'alerts'; tab: AlertsTab }
   | { name: 'alert-event'; eventId: string }
+  | { name: 'backups'; job: string | null }
   | { name: 'landing'; shareId: string }
   | { name: 'not-found' };
 
@@ -90,6 +91,10 @@ export function matchRoute(path: string): Route {
   const event = /^\/alerts\/events\/([^/]+)$/.exec(clean);
   const eventId = event?.[1] ? decode(event[1]) : null;
   if (eventId) return { name: 'alert-event', eventId };
+  if (clean === '/backups') return { name: 'backups', job: null };
+  const backupJob = /^\/backups\/jobs\/([^/]+)$/.exec(clean);
+  const jobName = backupJob?.[1] ? decode(backupJob[1]) : null;
+  if (jobName) return { name: 'backups', job: jobName };
   const landing = /^\/s\/([^/]+)$/.exec(clean);
   const shareId = landing?.[1] ? decode(landing[1]) : null;
   if (shareId) return { name: 'landing', shareId };
