@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertsSchema } from './alerts.ts';
 import { backupsSchema } from './backups.ts';
+import { logsSchema } from './logs.ts';
 import { bytes, seconds } from './schema-units.ts';
 
 /**
@@ -51,6 +52,7 @@ export const configSchema = z
       .prefault({}),
     alerts: alertsSchema.prefault({}),
     backups: backupsSchema.prefault({}),
+    logs: logsSchema.prefault({}),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { openApiDocument } from './openapi.ts';
 import { alertsAdminRoutes } from './routes/alerts-admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backupRoutes } from './routes/backups.ts';
+import { logIngestTokenAuth, logRoutes } from './routes/logs.ts';
 import { eventRoutes } from './routes/events.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { shareLinkRoutes } from './routes/share-links.ts';
@@ -33,6 +34,8 @@ export function createApp(deps: AppDeps) {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.publicUrl)));
 
+  // Machine tokens for log ingest are checked before the session reader, which would refuse them.
+  if (deps.logs) app.use('/api/logs/*', logIngestTokenAuth(deps.logs));
   app.use('/api/*', readSession(deps));
   app.use('/s/*', readSession(deps));
   app.route('/api/auth', authRoutes(deps));
@@ -45,6 +48,7 @@ export function createApp(deps: AppDeps) {
     app.route('/api/alerts', alertsAdminRoutes(deps.hub));
   }
   if (deps.backups) app.route('/api', backupRoutes({ backups: deps.backups }));
+  if (deps.logs) app.route('/api', logRoutes(deps.logs));
   app.all('/api/*', (c) =>
     c.json(
       errorBody('CAIRN_ROUTE_NOT_FOUND', `No API route ${c.req.method} ${c.req.path}; see /api/openapi.json.`),

@@ -7,6 +7,7 @@ import type { SessionTokens } from '../core/users/service.ts';
 import type { MiddlewareHandler } from 'hono';
 import type { AlertsAdminDeps } from './routes/alerts-admin.ts';
 import type { BackupRouteDeps } from './routes/backups.ts';
+import type { LogRouteDeps } from './routes/logs.ts';
 import type { EventRouteDeps } from './routes/events.ts';
 import type { HookRouteDeps } from './routes/hooks.ts';
 
@@ -27,6 +28,8 @@ export interface AppDeps {
   sessionTtlSeconds: number;
   /** The notification hub's routes, when the runtime runs it. */
   hub?: { ingest: HookRouteDeps['ingest'] } & EventRouteDeps & AlertsAdminDeps;
+  /** The log agent's routes (ingest, metrics, alarms), when the runtime runs it. */
+  logs?: LogRouteDeps;
   /** The backup capability's routes, when the runtime runs it. */
   backups?: BackupRouteDeps['backups'];
   /** Serves the web UI (local runtime); on AWS, CloudFront serves it. */

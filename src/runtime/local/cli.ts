@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { isCairnError } from '../../core/errors.ts';
 import { ConfigError } from '../../config/errors.ts';
 import { backupCommands } from './cli-backup.ts';
+import { logCommands } from './cli-logs.ts';
 import { shareCommands } from './cli-share.ts';
 import { alertCommands } from './cli-alerts.ts';
 import { toolCommands } from './cli-tools.ts';
@@ -36,6 +37,7 @@ program
 userCommands(program);
 shareCommands(program);
 backupCommands(program);
+logCommands(program);
 const alerts = program.command('alerts').description('the notification hub');
 toolCommands(program, alerts);
 alertCommands(alerts);

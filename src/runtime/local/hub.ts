@@ -203,6 +203,8 @@ export async function startHub(o: HubOptions) {
 
   return {
     ingest,
+    /** The `events` queue, for other inputs (the log agent's alarm state changes). */
+    events,
     history,
     deliveries,
     silences,

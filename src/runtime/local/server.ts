@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import type { Context } from 'hono';
@@ -12,6 +12,7 @@ import type { Logger } from '../../ports/logger.ts';
 import { type LocalServices, composeLocal } from './compose.ts';
 import type { CairnConfig } from '../../config/load.ts';
 import { startBackups } from './backups.ts';
+import { type LogAgent, logIngestTokens, startLogAgent } from './log-agent.ts';
 import { type Hub, startHub } from './hub.ts';
 import { webAssets } from './web-assets.ts';
 
@@ -20,6 +21,7 @@ export interface RunningServer {
   port: number;
   services: LocalServices;
   hub: Hub;
+  logAgent: LogAgent;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,14 @@ export async function startServer(
     publicUrl,
   });
 
+  const logAgent = await startLogAgent(config.logs, {
+    db: services.db,
+    events: hub.events,
+    logger,
+    clock: services.clock,
+    cwd: config.configFile ? dirname(config.configFile) : process.cwd(),
+  });
+
   const clientAddress = (c: Context) => {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     const socketAddr = incoming?.socket.remoteAddress ?? 'unknown';
@@ -109,6 +119,7 @@ export async function startServer(
       clock: services.clock,
     },
     backups: backups.service,
+    logs: { agent: logAgent, ingestTokens: logIngestTokens(config.logs, env) },
     web: webAssets(WEB_ROOT),
   });
   const honoListener = getRequestListener(app.fetch);
@@ -147,8 +158,10 @@ export async function startServer(
     port,
     services,
     hub,
+    logAgent,
     async close() {
       if (sweepTimer) clearInterval(sweepTimer);
+      await logAgent.stop();
       await backups.stop();
       await hub.stop();
       await new Promise<void>((resolve) => {
