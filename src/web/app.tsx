@@ -7,6 +7,7 @@ import type { User } from './lib/types.ts';
 import { AlertEventPage } from './pages/alert-event-page.tsx';
 import { AlertsPage } from './pages/alerts-page.tsx';
 import { BackupsPage } from './pages/backups-page.tsx';
+import { MetricsPage } from './pages/metrics-page.tsx';
 import { MySharesPage } from './pages/my-shares-page.tsx';
 import { NewSharePage } from './pages/new-share-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
@@ -21,6 +22,7 @@ const TITLES: Record<Route['name'], string> = {
   alerts: 'Alerts',
   'alert-event': 'Alert event',
   backups: 'Backups',
+  metrics: 'Metrics',
   landing: 'Shared files',
   'not-found': 'Not found',
 };
@@ -40,6 +42,7 @@ function Page({ route, user }: { route: Route; user: User | null | undefined }) 
   if (route.name === 'received') return <ReceivedPage />;
   if (route.name === 'alerts') return <AlertsPage tab={route.tab} />;
   if (route.name === 'alert-event') return <AlertEventPage key={route.eventId} eventId={route.eventId} />;
+  if (route.name === 'metrics') return <MetricsPage />;
   if (route.name === 'backups') return <BackupsPage job={route.job} />;
   return <NotFoundPage />;
 }

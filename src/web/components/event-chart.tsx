@@ -5,6 +5,7 @@ import { messageOf } from '../lib/api.ts';
 import { type ChartBucket, type EventFilters, filtersKey, timeWindow } from '../lib/event-filters.ts';
 import { pluralize } from '../lib/format.ts';
 import { type Bar, type BucketKind, axisTicks, buildBars, totalsBySeverity } from '../lib/histogram.ts';
+import { useWidth } from '../lib/use-width.ts';
 import { Alert } from './alert.tsx';
 
 const HEIGHT = 200;
@@ -43,22 +44,6 @@ function describe(bars: Bar[], kind: BucketKind): string {
   const parts = SEVERITIES.filter((s) => totals[s] > 0).map((s) => `${totals[s]} ${s}`);
   const busiest = bars.reduce((a, b) => (b.total > a.total ? b : a));
   return `${pluralize(total, 'event')} ${span}: ${parts.join(', ')}. Busiest ${kind}: ${longLabel(busiest, kind)} with ${busiest.total}.`;
-}
-
-/** Follows the width of an element, so the chart draws at its real size (text stays legible). */
-function useWidth(fallback: number) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(fallback);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const measure = () => setWidth(Math.max(240, Math.floor(el.clientWidth)));
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return { ref, width };
 }
 
 /** Events per hour or day, stacked by severity, drawn as inline SVG (no library, no external assets). */

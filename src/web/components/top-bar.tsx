@@ -9,6 +9,7 @@ const NAV: { href: string; label: string; routes: Route['name'][]; testId: strin
   { href: '/shares', label: 'My shares', routes: ['shares'], testId: 'nav-shares' },
   { href: '/received', label: 'Shared with me', routes: ['received'], testId: 'nav-received' },
   { href: '/alerts', label: 'Alerts', routes: ['alerts', 'alert-event'], testId: 'nav-alerts' },
+  { href: '/metrics', label: 'Metrics', routes: ['metrics'], testId: 'nav-metrics' },
   { href: '/backups', label: 'Backups', routes: ['backups'], testId: 'nav-backups' },
 ];
 

@@ -63,6 +63,7 @@ export type Route =
   | { name: 'alerts'; tab: AlertsTab }
   | { name: 'alert-event'; eventId: string }
   | { name: 'backups'; job: string | null }
+  | { name: 'metrics' }
   | { name: 'landing'; shareId: string }
   | { name: 'not-found' };
 
@@ -91,6 +92,7 @@ export function matchRoute(path: string): Route {
   const event = /^\/alerts\/events\/([^/]+)$/.exec(clean);
   const eventId = event?.[1] ? decode(event[1]) : null;
   if (eventId) return { name: 'alert-event', eventId };
+  if (clean === '/metrics') return { name: 'metrics' };
   if (clean === '/backups') return { name: 'backups', job: null };
   const backupJob = /^\/backups\/jobs\/([^/]+)$/.exec(clean);
   const jobName = backupJob?.[1] ? decode(backupJob[1]) : null;
