@@ -84,12 +84,14 @@ describe('PostgresSource', () => {
     });
   });
 
-  it('keeps edge values exact: int8 past 2^53 as text, NaN as null, infinity, long bytes, quotes', async () => {
-    await pg.sql(`CREATE TABLE edges (id int8 PRIMARY KEY, f float8, at timestamptz, b bytea, t text)`);
+  it('keeps edge values exact: int8 past 2^53 as text, NaN as null, infinity, long bytes, quotes, newlines', async () => {
+    await pg.sql(
+      `CREATE TABLE edges (id int8 PRIMARY KEY, f float8, at timestamptz, b bytea, t text, "we""ird" json, n int)`,
+    );
     const text = 'it\'s "quoted",\n\\n \x02\x01 ✓';
     await pg.sql(
-      `INSERT INTO edges VALUES (9007199254740993, 'NaN', 'infinity', decode(repeat('ab', 100), 'hex'), $1)`,
-      [text],
+      `INSERT INTO edges VALUES (9007199254740993, 'NaN', 'infinity', decode(repeat('ab', 100), 'hex'), $1, $2, NULL)`,
+      [text, '{\n  "a": [1,\n 2]\n}'],
     );
     const [row] = await readAll(source({ table: 'edges' }));
     expect(row).toEqual({
@@ -98,6 +100,8 @@ describe('PostgresSource', () => {
       at: 'infinity',
       b: Buffer.alloc(100, 0xab).toString('base64'),
       t: text,
+      'we"ird': { a: [1, 2] },
+      n: null,
     });
   });
 

@@ -103,7 +103,7 @@ export function classifyPgError(err: unknown): PgErrorClass {
   const message = typeof e?.message === 'string' ? e.message : '';
   if (GONE_ERRNOS.has(code) || GONE_STATES.has(code) || GONE_CLASSES.some((c) => code.startsWith(c))) return 'gone';
   if (
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Query read timeout/i.test(
       message,
     )
   ) {

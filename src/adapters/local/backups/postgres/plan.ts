@@ -14,7 +14,7 @@ import type { ChunkSpec, PlanRequest } from '../../../../ports/backups.ts';
 import { sourceInvalid } from '../adapter-errors.ts';
 import { quoteIdent } from './connection.ts';
 import { columnOf, type Relation } from './catalog.ts';
-import { jsonExpr, literalExpr, paramExpr, rowTypes, selectExpr, toParam, type PgColumn } from './types.ts';
+import { jsonObjectText, literalExpr, paramExpr, rowTypes, selectExpr, toParam, type PgColumn } from './types.ts';
 
 type Tuple = unknown[];
 export type ChunkParams =
@@ -72,8 +72,8 @@ export function copyQuery(r: Relation, req: PlanRequest, p: ChunkParams): string
   const w = where(r, req, p, new Sql(true));
   // Full chunks need no order (a plain range scan is fastest); incremental ones come in cursor order.
   const order = p.mode === 'incremental' ? ` ORDER BY ${orderCols(r, req).map(col).join(', ')}` : '';
-  const select = `SELECT ${r.columns.map(jsonExpr).join(', ')} FROM ${r.from} AS s ${w}${order}`;
-  return `COPY (SELECT row_to_json(x) FROM (${select}) AS x) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`;
+  const select = `SELECT ${jsonObjectText(r.columns)} FROM ${r.from} AS s ${w}${order}`;
+  return `COPY (${select}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`;
 }
 
 const INTEGER_KEYS = new Set(['int2', 'int4', 'int8']);

@@ -2,10 +2,10 @@
  * PostgresSource: a table or a query on a Postgres server — meant for a read replica — as rows.
  *
  * Each chunk is read in its own `REPEATABLE READ READ ONLY` transaction (allowed on a hot standby) as
- * one `COPY (SELECT row_to_json(…)) TO STDOUT`: the server builds each row's JSON, the client parses
- * a batch of lines at a time (copy-out.ts) and pauses the socket while its consumer is behind, so
- * memory stays flat whatever the chunk's size. (A DECLARE/FETCH cursor read the same rows 1.7× slower
- * here: node-postgres's per-field parsing was the bottleneck.) A server that refuses, drops the
+ * one `COPY (SELECT '{"id":' || … || '}' …) TO STDOUT`: the server writes each row as a line of JSON,
+ * the client parses a batch of lines at a time (copy-out.ts) and pauses the socket while its consumer
+ * is behind, so memory stays flat whatever the chunk's size. (A DECLARE/FETCH cursor read the same
+ * rows 1.7× slower here: node-postgres's per-field parsing was the bottleneck.) A server that refuses, drops the
  * connection or times out fails the read with CAIRN_BACKUP_SOURCE_UNAVAILABLE (the runner may retry
  * the chunk). Types and their JSON values: types.ts.
  */
