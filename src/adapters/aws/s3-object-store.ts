@@ -38,7 +38,7 @@ import { systemClock, type Clock } from '../../core/clock.ts';
 import { CairnError, invalid, notFound } from '../../core/errors.ts';
 import type { ObjectInfo, ObjectStore, PresignRequest, PresignedUrl, PutOptions } from '../../ports/object-store.ts';
 import { awsCall, sdkErrorName, translateAwsError } from './errors.ts';
-import { contentDisposition, safeContentType } from './s3-download-headers.ts';
+import { contentDisposition, safeContentType } from '../../core/sharing/download-headers.ts';
 
 export const MAX_PRESIGN_SECONDS = 604_800;
 const MAX_KEY_BYTES = 1024;

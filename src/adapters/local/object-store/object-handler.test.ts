@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../core/clock.ts';
 import { LocalKeyService } from '../key-service.ts';
 import { DiskObjectStore } from './disk-object-store.ts';
-import { contentDisposition, createObjectRequestHandler, safeContentType } from './object-handler.ts';
+import { contentDisposition, safeContentType } from '../../../core/sharing/download-headers.ts';
+import { createObjectRequestHandler } from './object-handler.ts';
 import { UrlSigner } from './url-signer.ts';
 
 const FRAME = 64 * 1024;

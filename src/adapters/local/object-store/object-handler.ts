@@ -12,7 +12,8 @@ import { CairnError, isCairnError } from '../../../core/errors.ts';
 import { STATUS_BY_KIND } from '../../../http/error-mapper.ts';
 import { silentLogger, type Logger } from '../../../ports/logger.ts';
 import type { ObjectInfo, ObjectStore } from '../../../ports/object-store.ts';
-import { OBJECT_PATH_PREFIX, strictEncode, type SignedGrant, type UrlSigner } from './url-signer.ts';
+import { contentDisposition, safeContentType } from '../../../core/sharing/download-headers.ts';
+import { OBJECT_PATH_PREFIX, type SignedGrant, type UrlSigner } from './url-signer.ts';
 
 export interface ObjectRequestHandlerOptions {
   store: ObjectStore;
@@ -27,28 +28,6 @@ export type NodeRequestHandler = (req: IncomingMessage, res: ServerResponse) => 
 
 /** True when the server should hand the request to the object handler. */
 export const isObjectRequest = (url: string | undefined): boolean => url?.startsWith(OBJECT_PATH_PREFIX) ?? false;
-
-/** Types a browser may be told; anything else (text/html, image/svg+xml, ...) is served as bytes. */
-const SAFE_TYPES = new Set([
-  'application/octet-stream',
-  'application/pdf',
-  'application/zip',
-  'application/gzip',
-  'application/json',
-  'text/plain',
-  'text/csv',
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'image/avif',
-  'audio/mpeg',
-  'audio/ogg',
-  'audio/wav',
-  'video/mp4',
-  'video/webm',
-  'video/ogg',
-]);
 
 /**
  * Bytes handed to Node but not yet to the kernel, shared by all downloads: a lone download may queue
@@ -220,22 +199,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
     'X-Content-Type-Options': 'nosniff',
   });
   res.end(text);
-}
-
-export function safeContentType(stored: string): string {
-  const essence = stored.split(';')[0]!.trim().toLowerCase();
-  return SAFE_TYPES.has(essence) ? essence : 'application/octet-stream';
-}
-
-/** `attachment` with an ASCII fallback and the exact UTF-8 name (RFC 6266 / RFC 8187). */
-export function contentDisposition(name: string): string {
-  const clean = name
-    .replace(/[\p{Cc}\p{Bidi_Control}"\\]/gu, '')
-    .replace(/\//g, '_')
-    .trim();
-  const full = clean === '' || clean === '.' || clean === '..' ? 'download' : clean;
-  const ascii = full.replace(/[^\u0020-\u007e]|%/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${strictEncode(full)}`;
 }
 
 function downloadHeaders(info: ObjectInfo, grant: SignedGrant): Record<string, string | number> {

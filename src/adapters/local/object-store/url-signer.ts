@@ -12,6 +12,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { invalid } from '../../../core/errors.ts';
+import { strictEncode } from '../../../core/sharing/download-headers.ts';
 import { systemClock, type Clock } from '../../../core/clock.ts';
 import type { PresignMethod, PresignRequest, PresignedUrl } from '../../../ports/object-store.ts';
 
@@ -55,10 +56,6 @@ export interface UrlSignerOptions {
   key: Uint8Array;
   clock?: Clock;
 }
-
-/** Percent-encodes everything but RFC 3986 unreserved characters. */
-export const strictEncode = (s: string): string =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export const encodeKeyPath = (key: string): string => key.split('/').map(strictEncode).join('/');
 

@@ -1,12 +1,8 @@
 /**
- * What a presigned S3 GET tells the browser, through S3's response-header overrides: always
- * `Content-Disposition: attachment` with an ASCII fallback and the exact UTF-8 name (RFC 6266/8187), and
- * a content type from an allow-list of inert types (anything that could render as active content —
- * text/html, image/svg+xml, XML, JavaScript — is served as application/octet-stream).
- *
- * These mirror the local object server's headers (adapters/local/object-store/object-handler.ts), kept
- * here so that no local adapter enters a Lambda bundle; test/aws/s3-download-headers.test.ts checks that
- * both give the same answers.
+ * What a download tells the browser, on every runtime (the local object server, and S3's response-header
+ * overrides on AWS): always `Content-Disposition: attachment` with an ASCII fallback and the exact UTF-8
+ * name (RFC 6266/8187), and a content type from an allow-list of inert types — anything that could
+ * render as active content (text/html, image/svg+xml, XML, JavaScript) is served as application/octet-stream.
  */
 
 const SAFE_TYPES = new Set([
