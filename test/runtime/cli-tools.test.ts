@@ -37,7 +37,7 @@ describe('npx cairn alerts test-filter-policy', () => {
   const env = cairnEnv({});
   const cases = conformance('sns-filter-policies.json').cases;
   it('answers every SNS conformance case as AWS does', async () => {
-    for (const c of cases.slice(0, 4)) {
+    for (const c of cases) {
       const r = await runCli(
         [
           'alerts',
