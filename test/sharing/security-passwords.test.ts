@@ -57,6 +57,15 @@ describe('share password guessing', () => {
     );
   });
 
+  it('lets only 5 of 40 parallel guesses be checked: a burst cannot outrun the limit', async () => {
+    const id = await lockedShare();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => unlock(s, id, `burst ${i}`)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((st) => st === 401)).toHaveLength(5);
+    expect(statuses.filter((st) => st === 429)).toHaveLength(35);
+    await Promise.all(answers.map((r) => r.arrayBuffer()));
+  });
+
   it('does not let rotating X-Forwarded-For values escape the password limit (trustProxy is off)', async () => {
     // The limit holds per share and address and, as a second guard, per share alone; the sign-in
     // address limit below is where an honoured X-Forwarded-For would show on its own.

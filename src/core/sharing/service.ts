@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import { conflict, invalid, notFound, tooLarge, unauthorized } from '../errors.ts';
 import { newEventId, newFileId, newShareId } from '../ids.ts';
-import type { FailureRateLimiter } from '../rate-limiter.ts';
+import { type AttemptLimiter, takeBoth } from '../rate-limiter.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import type { Identity, Principal } from '../../ports/identity.ts';
 import type { ObjectStore, PresignedUrl } from '../../ports/object-store.ts';
@@ -24,12 +24,12 @@ export interface SharingDeps {
   clock: Clock;
   limits: SharingLimits;
   /** Failed share-password attempts, keyed per share and client address. */
-  unlockLimiter: FailureRateLimiter;
+  unlockLimiter: AttemptLimiter;
   /**
    * Failed attempts per share from all addresses: a higher cap against distributed guessing that one
    * visitor alone cannot reach, so a stranger cannot lock the recipients out.
    */
-  shareUnlockLimiter: FailureRateLimiter;
+  shareUnlockLimiter: AttemptLimiter;
 }
 
 export interface RequestContext {
@@ -243,18 +243,13 @@ export class SharingService {
     const share = checkAccess(await this.d.shares.get(id), viewer, this.d.clock.now(), { needUnlock: false });
     if (!share.passwordHash) return;
     const key = `${id}|${ctx.ip}`;
-    this.d.unlockLimiter.check(key);
-    this.d.shareUnlockLimiter.check(id);
+    await takeBoth(this.d.unlockLimiter, key, this.d.shareUnlockLimiter, id);
     const ok =
       typeof password === 'string' &&
       password.length <= 1024 &&
       (await this.d.hasher.verify(password, share.passwordHash));
-    if (!ok) {
-      this.d.unlockLimiter.fail(key);
-      this.d.shareUnlockLimiter.fail(id);
-      throw invalidPassword();
-    }
-    this.d.unlockLimiter.reset(key);
+    if (!ok) throw invalidPassword();
+    await Promise.all([this.d.unlockLimiter.reset(key), this.d.shareUnlockLimiter.giveBack(id)]);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import { conflict, invalid, notFound, unauthorized } from '../errors.ts';
 import { randomId } from '../ids.ts';
-import type { FailureRateLimiter } from '../rate-limiter.ts';
+import { type AttemptLimiter, takeBoth } from '../rate-limiter.ts';
 import type { Principal, SessionToken } from '../../ports/identity.ts';
 import type { PasswordHasher } from '../../ports/password-hasher.ts';
 import type { PageRequest, UserRecord, UserRepository } from '../../ports/repositories.ts';
@@ -36,8 +36,8 @@ export class UserService {
       hasher: PasswordHasher;
       tokens: SessionTokens;
       clock: Clock;
-      accountLimiter: FailureRateLimiter;
-      addressLimiter: FailureRateLimiter;
+      accountLimiter: AttemptLimiter;
+      addressLimiter: AttemptLimiter;
       /** Called after an account is removed (e.g. to revoke its shares). */
       onUserRemoved?: (username: string) => Promise<unknown>;
     },
@@ -110,17 +110,12 @@ export class UserService {
       throw invalid('CAIRN_INVALID_REQUEST', 'username and password: give both as strings');
     }
     const accountKey = username.toLowerCase();
-    this.d.addressLimiter.check(ip);
-    this.d.accountLimiter.check(accountKey);
+    await takeBoth(this.d.addressLimiter, ip, this.d.accountLimiter, accountKey);
     const user = await this.d.users.get(username);
     // Hash even for unknown users so response time does not reveal which usernames exist.
     const ok = await this.d.hasher.verify(password, user?.passwordHash ?? (await this.dummy()));
-    if (!user || !ok) {
-      this.d.addressLimiter.fail(ip);
-      this.d.accountLimiter.fail(accountKey);
-      throw unauthorized('CAIRN_BAD_CREDENTIALS', 'Wrong username or password.');
-    }
-    this.d.accountLimiter.reset(accountKey);
+    if (!user || !ok) throw unauthorized('CAIRN_BAD_CREDENTIALS', 'Wrong username or password.');
+    await Promise.all([this.d.addressLimiter.giveBack(ip), this.d.accountLimiter.reset(accountKey)]);
     const principal = toPrincipal(user);
     return { principal, session: await this.d.tokens.issue(principal, user.sessionVersion) };
   }

@@ -14,7 +14,8 @@ export interface TableDefinition {
   indexes: string[];
 }
 
-export const SHARING_TABLE: TableDefinition = { env: 'SHARING_TABLE', indexes: ['gsi1', 'gsi2'] };
+/** TTL removes the attempt limiter's items (attempt-limiter.ts); shares and files never carry `ttl`. */
+export const SHARING_TABLE: TableDefinition = { env: 'SHARING_TABLE', ttlAttribute: 'ttl', indexes: ['gsi1', 'gsi2'] };
 export const EVENTS_TABLE: TableDefinition = { env: 'EVENTS_TABLE', ttlAttribute: 'ttl', indexes: ['gsi1', 'gsi2'] };
 export const HUB_TABLE: TableDefinition = { env: 'HUB_TABLE', ttlAttribute: 'ttl', indexes: ['gsi1'] };
 
