@@ -123,7 +123,8 @@ export const subscriptionSchema = z
     secretEnv: z.string().optional(),
     filterPolicy: filterPolicy.optional(),
     filterPolicyScope: z.enum(['MessageAttributes', 'MessageBody']).default('MessageAttributes'),
-    maxReceiveCount: z.number().int().min(1).max(1000).default(10),
+    /** Attempts before the subscription's DLQ (its backoff is alerts.delivery's). */
+    maxReceiveCount: z.number().int().min(1).max(1000).default(15),
   })
   .strict();
 
@@ -139,6 +140,18 @@ export const alertsSchema = z
         visibilityTimeout: seconds.default(30),
         backoffBase: seconds.default(1),
         backoffMax: seconds.default(300),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Retries of outbound deliveries (channels and subscriptions): longer than the internal queues', so a
+     * receiver down for a while gets its messages when it is back. The defaults retry for at least 2.7 h.
+     */
+    delivery: z
+      .object({
+        maxReceiveCount: z.number().int().min(1).max(1000).default(15),
+        backoffBase: seconds.default(5),
+        backoffMax: seconds.default(3600),
       })
       .strict()
       .prefault({}),

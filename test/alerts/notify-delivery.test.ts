@@ -37,7 +37,9 @@ describe('channel delivery', () => {
     const [first] = await run('hook');
     expect(first).toEqual({ retryAfterSeconds: 1, error: 'HTTP 500: upstream down' });
     world.clock.advance(1000);
-    expect(await run('hook')).toEqual([{ retryAfterSeconds: 1, error: 'HTTP 502' }]);
+    expect(await run('hook')).toEqual([{ retryAfterSeconds: 2, error: 'HTTP 502' }]);
+    world.clock.advance(1000);
+    expect(await run('hook')).toEqual([]); // not visible again before its backoff
     world.clock.advance(1000);
     expect(await run('hook')).toEqual(['ack']);
 
@@ -117,7 +119,7 @@ describe('channel delivery', () => {
     expect((await world.deliveries.listForEvent(e.eventId))[0]).toMatchObject({ status: 'succeeded', attempts: 4 });
   });
 
-  it('backs off exponentially with full jitter, capped', async () => {
+  it('backs off exponentially with equal jitter, capped', async () => {
     hook.always({ status: 500 });
     const world2 = senderWorld({ hook: { type: 'webhook', url: hook.url, secret: null } }, { maxReceiveCount: 10 });
     try {
@@ -128,8 +130,8 @@ describe('channel delivery', () => {
         if (o && o !== 'ack') delays.push(o.retryAfterSeconds);
         world2.clock.advance(3_600_000);
       }
-      // random() = 0.5: half of min(60, 1 · 2^(n-1)), at least 1.
-      expect(delays).toEqual([1, 1, 2, 4, 8, 16, 30, 30]);
+      // random() = 0.5: three quarters of min(60, 1 · 2^(n-1)) (half fixed, half jittered), at least 1.
+      expect(delays).toEqual([1, 2, 3, 6, 12, 24, 45, 45]);
     } finally {
       world2.cleanup();
     }

@@ -64,6 +64,12 @@ export async function startHub(o: HubOptions) {
     maxSeconds: a.queue.backoffMax,
     maxReceiveCount: a.queue.maxReceiveCount,
   };
+  // Channels and subscriptions: receivers outside Cairn, retried for longer (alerts.delivery).
+  const deliveryRetry = {
+    baseSeconds: a.delivery.backoffBase,
+    maxSeconds: a.delivery.backoffMax,
+    maxReceiveCount: a.delivery.maxReceiveCount,
+  };
   const queues = await SqliteQueues.open({ file: o.queueFile, clock });
   const known = new Map<string, Queue<unknown>>();
   // A send wakes the loop that consumes that queue, so an idle worker does not wait for its next poll.
@@ -117,7 +123,7 @@ export async function startHub(o: HubOptions) {
     groups: new SqliteNotificationGroupRepository(db),
     history,
     deliveries,
-    queueForChannel: (c) => queue<ChannelMessage>(channelQueue(c)),
+    queueForChannel: (c) => queue<ChannelMessage>(channelQueue(c), a.delivery.maxReceiveCount),
     clock,
     logger,
     retry,
@@ -130,7 +136,7 @@ export async function startHub(o: HubOptions) {
     mailerFor: smtpMailers(channels).mailerFor,
     clock,
     logger,
-    retry,
+    retry: deliveryRetry,
     format: { eventUrl: (id) => `${o.publicUrl}/alerts/events/${encodeURIComponent(id)}` },
   });
   const enricher = new Enricher({
@@ -159,7 +165,9 @@ export async function startHub(o: HubOptions) {
   };
   run(events, (m) => enrichWorker.handle(m), 16);
   run(queue<{ eventId: string }>(NOTIFY_QUEUE), (m) => notifier.handle(m), 8);
-  Object.keys(channels).forEach((c) => run(queue<ChannelMessage>(channelQueue(c)), (m) => sender.handle(m), 4));
+  Object.keys(channels).forEach((c) =>
+    run(queue<ChannelMessage>(channelQueue(c), a.delivery.maxReceiveCount), (m) => sender.handle(m), 4),
+  );
   const subscriptionLoops = new Map<string, Loop>();
   const superviseSubscriptions = async () => {
     for (const s of await subscriptions.all()) {
@@ -171,7 +179,7 @@ export async function startHub(o: HubOptions) {
         http,
         clock,
         logger,
-        retry,
+        retry: deliveryRetry,
       });
       subscriptionLoops.set(
         s.name,
