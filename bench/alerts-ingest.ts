@@ -8,12 +8,17 @@
  * ratio durable/bare, and checks that the queue holds exactly one row per 202.
  *   --duration=20  --connections=100  --writer=thread|inline|both (default thread, as production runs)
  *   --in-flight=N  batches handed to the writer before the first commits (default: the writer's own)
+ * Also prints the server's CPU per 2xx of each run (main thread, and the whole process with the writer
+ * thread): unlike 2xx/s it barely moves when other programs load the machine. BENCH_PROF=<dir> writes a
+ * CPU profile of the server's main thread during the durable run to <dir>/durable-main.cpuprofile.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getRequestListener } from '@hono/node-server';
+import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
@@ -48,18 +53,35 @@ async function serve() {
   });
   const app = new Hono();
   app.onError((err, c) => mapError(err, c, silentLogger));
-  // What the server answered 202, counted here: autocannon never sees the answers in flight when it stops.
+  // What the server answered 202 on /hooks/, counted here: autocannon never sees the answers in flight when
+  // it stops. Counted around app.fetch, for both routes alike: a middleware on /hooks/* alone would put
+  // Hono's middleware chain on the durable route only.
   let accepted = 0;
-  app.use('/hooks/*', async (c, next) => {
-    await next();
-    if (c.res.status === 202) accepted += 1;
-  });
+  const fetchCounting = async (req: Request, env: HttpBindings | Http2Bindings) => {
+    const res = await app.fetch(req, env);
+    if (res.status === 202 && env.incoming.url!.startsWith('/hooks/')) accepted += 1;
+    return res;
+  };
   app.route('/hooks', hookRoutes({ ingest }));
+  app.get('/bench/cpu', (c) => c.json({ ...cpuNow(), accepted }));
+  const profiler = new Session();
+  app.post('/bench/profile/:action', async (c) => {
+    if (c.req.param('action') === 'start') {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    } else {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(join(process.env.BENCH_PROF!, 'durable-main.cpuprofile'), JSON.stringify(profile));
+      profiler.disconnect();
+    }
+    return c.body(null, 204);
+  });
   app.post('/hooks-bare/:source', async (c) => {
     const body = await readCappedBody(c, ingest.maxBodyBytes);
     return c.json({ eventId: `evt_bare_${body.byteLength}`, duplicate: false }, 202);
   });
-  const server = createServer({ highWaterMark: 1 << 20 }, getRequestListener(app.fetch));
+  const server = createServer({ highWaterMark: 1 << 20 }, getRequestListener(fetchCounting));
   server.requestTimeout = 0;
   server.headersTimeout = 30_000;
   server.keepAliveTimeout = 10_000;
@@ -73,6 +95,20 @@ async function serve() {
       process.exit(0);
     });
   });
+}
+
+/** CPU time used so far: this (main) thread's from /proc (Linux; NaN elsewhere) and the whole process's. */
+function cpuNow(): { mainMs: number; processMs: number } {
+  let mainMs = NaN;
+  try {
+    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (clock ticks, 100/s).
+    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+    mainMs = (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    // not Linux
+  }
+  const u = process.cpuUsage();
+  return { mainMs, processMs: (u.user + u.system) / 1000 };
 }
 
 /** A 1 KiB JSON alert, as a monitoring tool would send it. */
@@ -96,6 +132,10 @@ interface Run {
   errors: number;
   p50: number;
   p99: number;
+  /** CPU µs per 2xx: the server's main thread, the whole server process, the load generator (autocannon). */
+  mainUs?: number;
+  processUs?: number;
+  clientUs?: number;
 }
 
 /**
@@ -167,6 +207,25 @@ function load(
   });
 }
 
+/** Runs a load and adds the server's CPU per 2xx it answered (counted by the server, late answers too). */
+async function measured(base: string, run: () => Promise<Run>): Promise<Run> {
+  type Cpu = { mainMs: number; processMs: number; accepted: number };
+  const cpu = async () => (await (await fetch(`${base}/bench/cpu`)).json()) as Cpu;
+  const before = await cpu();
+  const client = process.cpuUsage();
+  const r = await run();
+  const clientCpu = process.cpuUsage(client);
+  await new Promise((resolve) => setTimeout(resolve, 200)); // answers still in flight when autocannon stopped
+  const after = await cpu();
+  const served = r.label.includes('durable') ? after.accepted - before.accepted : r.accepted;
+  return {
+    ...r,
+    mainUs: ((after.mainMs - before.mainMs) * 1000) / served,
+    processUs: ((after.processMs - before.processMs) * 1000) / served,
+    clientUs: (clientCpu.user + clientCpu.system) / r.accepted,
+  };
+}
+
 async function benchWriter(writer: 'thread' | 'inline', seconds: number, connections: number) {
   const dir = removeLater(join(WORK, `alerts-ingest-${writer}-${process.pid}`));
   const db = join(dir, 'cairn.db');
@@ -197,21 +256,14 @@ async function benchWriter(writer: 'thread' | 'inline', seconds: number, connect
   await load('warm-up', `${base}/hooks-bare/bench`, body, pool.reused, 3, connections);
   log(`[${writer}] durable ${seconds} s, then bare ${seconds} s, ${connections} connections`);
   const la = loadavg()[0]!;
-  const durable = await load(
-    `POST /hooks (durable, ${writer} writer)`,
-    `${base}/hooks/bench`,
-    body,
-    pool.fresh,
-    seconds,
-    connections,
+  const prof = process.env.BENCH_PROF;
+  if (prof) await fetch(`${base}/bench/profile/start`, { method: 'POST' });
+  const durable = await measured(base, () =>
+    load(`POST /hooks (durable, ${writer} writer)`, `${base}/hooks/bench`, body, pool.fresh, seconds, connections),
   );
-  const bare = await load(
-    'POST /hooks-bare (no check, no store)',
-    `${base}/hooks-bare/bench`,
-    body,
-    pool.reused,
-    seconds,
-    connections,
+  if (prof) await fetch(`${base}/bench/profile/stop`, { method: 'POST' });
+  const bare = await measured(base, () =>
+    load('POST /hooks-bare (no check, no store)', `${base}/hooks-bare/bench`, body, pool.reused, seconds, connections),
   );
   const signedOnTheFly = pool.onTheFly();
 
@@ -249,9 +301,9 @@ async function main() {
     `== Cairn alerts ingest: signed 1 KiB Standard Webhooks, ${connections} connections, ${seconds} s per run`,
   ];
   const row = (r: Run) =>
-    `${r.label.padEnd(42)}${r.perSecond.toFixed(0).padStart(10)}${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.accepted).padStart(10)}${String(r.non2xx).padStart(8)}${String(r.errors).padStart(8)}`;
+    `${r.label.padEnd(42)}${r.perSecond.toFixed(0).padStart(10)}${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.accepted).padStart(10)}${String(r.non2xx).padStart(8)}${String(r.errors).padStart(8)}${(r.mainUs ?? NaN).toFixed(1).padStart(9)}${(r.processUs ?? NaN).toFixed(1).padStart(9)}${(r.clientUs ?? NaN).toFixed(1).padStart(10)}`;
   out.push(
-    `${'endpoint'.padEnd(42)}${'2xx/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'2xx'.padStart(10)}${'non2xx'.padStart(8)}${'errors'.padStart(8)}`,
+    `${'endpoint'.padEnd(42)}${'2xx/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'2xx'.padStart(10)}${'non2xx'.padStart(8)}${'errors'.padStart(8)}${'main µs'.padStart(9)}${'proc µs'.padStart(9)}${'client µs'.padStart(10)}`,
   );
   for (const r of results) {
     const ratio = r.durable.perSecond / r.bare.perSecond;
@@ -262,7 +314,7 @@ async function main() {
       `  ratio durable/bare ${ratio.toFixed(2)} (target ≥ 0.5 ${ratio >= 0.5 ? '✓' : '✗'}); durable ${r.durable.perSecond.toFixed(0)}/s (target ≥ 15000 ${r.durable.perSecond >= 15000 ? '✓' : '✗'})`,
       `  queue rows ${r.rows} = 202s sent by the server ${expected}: ${r.rows === expected ? 'ok ✓' : 'MISMATCH ✗'}` +
         ` (autocannon saw ${r.durable.accepted} + ${r.warm2xx} in warm-up; ${cut} answered after it stopped, ≤ 2 × ${connections})`,
-      `  group commit: ${r.stats.transactions ?? '?'} transactions, ${r.stats.ops && r.stats.transactions ? (r.stats.ops / r.stats.transactions).toFixed(1) : '?'} sends each on average, ${r.stats.commitMs && r.stats.batches ? (r.stats.commitMs / r.stats.batches).toFixed(1) : '?'} ms from hand-over to commit; load average at start ${r.loadAvg.toFixed(1)}${r.signedOnTheFly ? `; ${r.signedOnTheFly} requests signed on the fly` : ''}`,
+      `  group commit: ${r.stats.batches ?? '?'} batches handed over in ${r.stats.transactions ?? '?'} transactions, ${r.stats.ops && r.stats.transactions ? (r.stats.ops / r.stats.transactions).toFixed(1) : '?'} sends each on average, ${r.stats.commitMs && r.stats.batches ? (r.stats.commitMs / r.stats.batches).toFixed(1) : '?'} ms from hand-over to commit; load average at start ${r.loadAvg.toFixed(1)}; main/proc/client µs = CPU per 2xx of the server's main thread, whole server, autocannon${r.signedOnTheFly ? `; ${r.signedOnTheFly} requests signed on the fly` : ''}`,
     );
   }
   out.push(
@@ -276,6 +328,8 @@ async function main() {
         durableP99: r.durable.p99,
         bareP50: r.bare.p50,
         bareP99: r.bare.p99,
+        durableMainUs: Number(r.durable.mainUs?.toFixed(1)),
+        bareMainUs: Number(r.bare.mainUs?.toFixed(1)),
         rowsMatch: r.rows === r.stats.accepted,
       })),
     ),

@@ -4,6 +4,7 @@
  * body without one (chunked) is read only up to the limit. A refused body closes the connection, so its
  * remaining bytes are never read.
  */
+import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { bodyTooLarge } from '../../core/alerts/ingest/errors.ts';
 import type { IngestService } from '../../core/alerts/ingest/service.ts';
@@ -13,14 +14,19 @@ export interface HookRouteDeps {
   ingest: IngestService;
 }
 
+type HeaderRecord = Readonly<Record<string, string | undefined>>;
+
+/** Given as the response's headers object as is: no Headers object is built per answer. */
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
 export function hookRoutes(deps: HookRouteDeps) {
   const app = new Hono();
   app.post('/:source', async (c) => {
     const source = c.req.param('source');
     deps.ingest.requireSource(source);
     const rawBody = await readCappedBody(c, deps.ingest.maxBodyBytes);
-    const { eventId, duplicate } = await deps.ingest.accept({ source, headers: c.req.header(), rawBody });
-    return c.json({ eventId, duplicate }, 202);
+    const { eventId, duplicate } = await deps.ingest.accept({ source, headers: requestHeaders(c), rawBody });
+    return c.body(`{"eventId":${JSON.stringify(eventId)},"duplicate":${duplicate}}`, 202, JSON_HEADERS);
   });
   app.on(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'], '/:source', (c) =>
     c.json(
@@ -35,16 +41,31 @@ export function hookRoutes(deps: HookRouteDeps) {
   return app;
 }
 
+/**
+ * The request headers, lower-cased. On Node, the parser's own record when no name came twice (then its
+ * values equal Hono's): Hono's c.req.header() would build a Headers object and copy it per request.
+ * Otherwise (a repeated name, which Node keeps first-only for some headers and Hono joins) and on
+ * Lambda, Hono's record.
+ */
+function requestHeaders(c: Context): HeaderRecord {
+  const incoming = nodeRequest(c);
+  if (incoming?.rawHeaders) {
+    const headers = incoming.headers;
+    let names = 0;
+    for (const _ in headers) names += 1;
+    if (names * 2 === incoming.rawHeaders.length && !('set-cookie' in headers)) return headers as HeaderRecord;
+  }
+  return c.req.header();
+}
+
 /** Reads at most `max` bytes of the body; throws CAIRN_BODY_TOO_LARGE (and closes the connection) past it. */
 export async function readCappedBody(c: Context, max: number): Promise<Uint8Array> {
-  const tooBig = () => {
-    c.header('Connection', 'close');
-    return bodyTooLarge(max);
-  };
-  const declared = c.req.header('content-length');
+  const declared = contentLength(c);
   if (declared !== undefined) {
     // The HTTP parser delivers exactly Content-Length bytes, so this read is bounded by the check.
-    if (Number(declared) > max) throw tooBig();
+    if (Number(declared) > max) throw tooBig(c, max);
+    const incoming = nodeRequest(c);
+    if (incoming && !incoming.readableDidRead && !incoming.destroyed) return readNodeBody(incoming);
     return new Uint8Array(await c.req.arrayBuffer());
   }
   const body = c.req.raw.body;
@@ -58,9 +79,43 @@ export async function readCappedBody(c: Context, max: number): Promise<Uint8Arra
     total += value.byteLength;
     if (total > max) {
       reader.releaseLock();
-      throw tooBig();
+      throw tooBig(c, max);
     }
     chunks.push(value);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+function tooBig(c: Context, max: number) {
+  c.header('Connection', 'close');
+  return bodyTooLarge(max);
+}
+
+/** Node's parser refuses a request with two different Content-Length values, so its record is exact. */
+function contentLength(c: Context): string | undefined {
+  const incoming = nodeRequest(c);
+  return incoming?.headers ? incoming.headers['content-length'] : c.req.header('content-length');
+}
+
+/** The Node request under @hono/node-server; undefined on Lambda and in app.request() tests. */
+function nodeRequest(c: Context): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+}
+
+/**
+ * The body straight from Node's stream: the chunks as they came, where Hono's arrayBuffer() copies them
+ * into a fresh ArrayBuffer. Listeners are anonymous and left on the request, which ends with it: under
+ * tsx, a named closure per request costs a defineProperty each.
+ */
+function readNodeBody(incoming: IncomingMessage): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    incoming.on('error', reject);
+    // 'close' comes after every request; only before 'end' does it mean the client went away mid-body.
+    incoming.on('close', () => {
+      if (!incoming.readableEnded) reject(new Error('the connection closed before the whole body arrived'));
+    });
+  });
 }

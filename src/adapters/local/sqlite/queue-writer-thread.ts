@@ -1,18 +1,19 @@
 /**
  * Runs the queue's batches on a worker thread with its own better-sqlite3 connection to the same file,
- * so that the fsync of each commit does not stall the HTTP event loop. Batches are posted as they form
- * (no waiting for the previous commit); the thread merges whatever is queued into its next transaction.
+ * so that the fsync of each commit does not stall the HTTP event loop. The writer hands over as many
+ * batches at once as its maxInFlight allows; the thread merges whatever is queued into one transaction.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BatchExecutor } from './queue-writer.ts';
 import type { OpOutcome, QueueOp } from './queue-writer-sql.ts';
+import { decodeOutcomes, encodeOps, type WireOutcomes } from './queue-writer-wire.ts';
 
 type Reply =
   | { type: 'ready' }
   | { type: 'fatal'; message: string }
-  | { type: 'committed'; results: { seq: number; outcomes: OpOutcome[] }[] }
+  | { type: 'committed'; results: { seq: number; outcomes: WireOutcomes }[] }
   | { type: 'failed'; seqs: number[]; error: { message: string; code?: string } };
 
 // The entry is TypeScript, and a worker does not inherit the parent's loader hooks: register tsx in it.
@@ -28,9 +29,15 @@ import('node:worker_threads').then(async ({ workerData, parentPort }) => {
 });
 `;
 
+interface Waiting {
+  ops: QueueOp[];
+  resolve(o: OpOutcome[]): void;
+  reject(e: Error): void;
+}
+
 export class ThreadExecutor implements BatchExecutor {
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve(o: OpOutcome[]): void; reject(e: Error): void }>();
+  private readonly waiting = new Map<number, Waiting>();
   private failure: Error | null = null;
   /** Transactions the thread committed (it may merge several batches into one). */
   transactions = 0;
@@ -68,8 +75,8 @@ export class ThreadExecutor implements BatchExecutor {
     const seq = ++this.seq;
     if (this.waiting.size === 0) this.worker.ref(); // keep the process alive until the commit answers
     return new Promise((resolve, reject) => {
-      this.waiting.set(seq, { resolve, reject });
-      this.worker.postMessage({ type: 'batch', seq, ops });
+      this.waiting.set(seq, { ops, resolve, reject });
+      this.worker.postMessage({ type: 'batch', seq, ops: encodeOps(ops) });
     });
   }
 
@@ -86,18 +93,22 @@ export class ThreadExecutor implements BatchExecutor {
     if (m.type === 'fatal') return this.fail(new Error(m.message));
     if (m.type !== 'committed' && m.type !== 'failed') return;
     this.transactions += 1;
-    const settle = (seq: number, f: (w: { resolve(o: OpOutcome[]): void; reject(e: Error): void }) => void) => {
-      const w = this.waiting.get(seq);
-      if (!w) return;
-      this.waiting.delete(seq);
-      f(w);
-    };
-    if (m.type === 'committed') for (const r of m.results) settle(r.seq, (w) => w.resolve(r.outcomes));
-    else {
+    if (m.type === 'committed') {
+      for (const r of m.results) {
+        const w = this.take(r.seq);
+        w?.resolve(decodeOutcomes(w.ops, r.outcomes));
+      }
+    } else {
       const err = Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {});
-      for (const seq of m.seqs) settle(seq, (w) => w.reject(err));
+      for (const seq of m.seqs) this.take(seq)?.reject(err);
     }
     if (this.waiting.size === 0) this.worker.unref();
+  }
+
+  private take(seq: number): Waiting | undefined {
+    const w = this.waiting.get(seq);
+    this.waiting.delete(seq);
+    return w;
   }
 
   private fail(err: Error) {

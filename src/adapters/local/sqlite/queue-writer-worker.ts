@@ -2,13 +2,15 @@
  * The queue writer thread (started by queue-writer-thread.ts): its own connection to the database file
  * (WAL, synchronous=FULL). Whatever batches have arrived by the time it is free are run together in one
  * immediate transaction; their outcomes are posted back, in one message, only after the commit returned,
- * i.e. after the fsync. So the thread never waits for the main thread to hand over the next batch.
+ * i.e. after the fsync. With one batch in flight (the default) the next arrives once the main thread has
+ * read that answer.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './db.ts';
 import { type QueueOp, queueStatements } from './queue-writer-sql.ts';
+import { decodeOps, encodeOutcomes, type WireOps } from './queue-writer-wire.ts';
 
-type Request = { type: 'batch'; seq: number; ops: QueueOp[] } | { type: 'close' };
+type Request = { type: 'batch'; seq: number; ops: WireOps } | { type: 'close' };
 
 /** Most operations merged into one transaction; the rest wait for the next one. */
 const MAX_OPS = 4000;
@@ -26,8 +28,9 @@ port.on('message', (first: Request) => {
       closing = true; // sent only once every batch was answered
       break;
     }
-    batches.push(m);
-    ops += m.ops.length;
+    const decoded = decodeOps(m.ops);
+    batches.push({ seq: m.seq, ops: decoded });
+    ops += decoded.length;
     if (ops >= MAX_OPS) break;
     m = receiveMessageOnPort(port)?.message as Request | undefined;
   }
@@ -44,7 +47,10 @@ function commit(batches: { seq: number; ops: QueueOp[] }[]) {
   try {
     const outcomes = runBatch(batches.length === 1 ? batches[0]!.ops : batches.flatMap((b) => b.ops));
     let at = 0;
-    const results = batches.map((b) => ({ seq: b.seq, outcomes: outcomes.slice(at, (at += b.ops.length)) }));
+    const results = batches.map((b) => ({
+      seq: b.seq,
+      outcomes: encodeOutcomes(b.ops, outcomes.slice(at, (at += b.ops.length))),
+    }));
     port.postMessage({ type: 'committed', results });
   } catch (err) {
     const e = err as { message?: string; code?: string };
