@@ -3,7 +3,8 @@
  * event to the group of each (route, channel, group key). `tick(now)` then sends every group that is
  * due as one message on `channel:<name>` (handle() does it at once for a group due already: groupWait 0,
  * a resolve). A notification is queued before the group state records it, under a dedup id, so a crash
- * in between re-sends the same message (dropped by the queue) rather than losing it.
+ * in between re-sends the same message (dropped by the queue) rather than losing it. An event seen again
+ * (a redelivery) is not added to a group that holds it, nor for a channel that already has its delivery.
  */
 import type { NotificationGroup, NotificationGroupRepository } from '../../../ports/alerts-topic.ts';
 import type { DeliveryRepository, EventHistory } from '../../../ports/alerts.ts';
@@ -59,9 +60,13 @@ export class Notifier {
           await this.d.deliveries.recordAttempt(record.id, { status: 'succeeded', error: null, at: now });
         return 'ack';
       }
+      // A channel that already has a delivery of this event got it in an earlier notification: a late copy
+      // (after newer events of its fingerprint) must neither be sent again nor reopen what they resolved.
+      const handed = new Set((await this.d.deliveries.listForEvent(eventId)).map((r) => r.target));
       for (const route of matchingRoutes(this.d.routes, attributes)) {
         const groupKey = groupKeyOf(route.config.groupBy, attributes);
-        for (const channel of route.config.channels) await this.add(route, channel, groupKey, event, now);
+        for (const channel of route.config.channels)
+          if (!handed.has(`channel:${channel}`)) await this.add(route, channel, groupKey, event, now);
       }
       return 'ack';
     } catch (err) {
@@ -94,6 +99,10 @@ export class Notifier {
     const id = `grp_${stableHash(`${route.key}\n${channel}\n${groupKey}`)}`; // any label values fit a key column
     for (let i = 0; i < WRITE_ATTEMPTS; i++) {
       const current = (await this.d.groups.get(id)) ?? newGroup(id, route.key, channel, groupKey, now);
+      // The same event again (a sender's retry, a redelivery after a crash: the queue's dedup ends once
+      // the first copy is acked) is not news. Re-adding it would send it in a follow-up notification
+      // under another id, which a receiver cannot tell from a new alert while the first is still retried.
+      if (current.members[e.fingerprint]?.lastEventId === e.eventId) return;
       const next = withEvent(current, e, now, route.timing);
       const outcome = await this.d.groups.addEvent(next, current.version, {
         eventId: e.eventId,
