@@ -1,47 +1,13 @@
 /**
- * The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. Written by hand, compactly:
- * `op()` fills in the shared error responses so each route states only what is its own.
+ * The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. Written by hand, compactly
+ * (builders in openapi-helpers.ts): sharing and accounts here, the notification hub in openapi-hub.ts and
+ * openapi-alerts-admin.ts, logs and backups in openapi-ops.ts. test/http/openapi-coverage.test.ts checks
+ * that every route of the app is in it.
  */
-type Schema = Record<string, unknown>;
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [
-      String(c),
-      { description: ERROR_TEXT[c], content: { 'application/json': { schema: ref('Error') } } },
-    ]),
-  );
-const ERROR_TEXT: Record<number, string> = {
-  400: 'Invalid input: the message says which field and how to fix it',
-  401: 'Not signed in, or wrong credentials',
-  403: 'Forbidden: bad or tampered signature, CSRF, password needed, or admin only',
-  404: 'Unknown (or not yours)',
-  409: 'Conflict with the current state',
-  410: 'Expired, revoked, or download limit reached',
-  413: 'Too large',
-  415: 'Body must be JSON',
-  429: 'Too many attempts; see Retry-After',
-};
-
-function op(summary: string, responses: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  return { summary, ...extra, responses: { ...responses, ...errors(400, 401, 404, 429) } };
-}
-const body = (schema: Schema) => ({ requestBody: { required: true, content: { 'application/json': { schema } } } });
-const path = (...names: string[]) => ({
-  parameters: names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-});
-const paged = (item: Schema) => ({
-  type: 'object',
-  properties: { items: { type: 'array', items: item }, cursor: { type: 'string' } },
-});
-const pageParams = {
-  parameters: [
-    { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'Opaque cursor from the previous page' },
-    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
-  ],
-};
+import { alertsAdminPaths } from './openapi-alerts-admin.ts';
+import { backupPaths, backupSchemas, logPaths, logSchemas } from './openapi-ops.ts';
+import { errors, json, op, body, PAGE_PARAMS, pageParams, params, path, paged, ref } from './openapi-helpers.ts';
+import { hubPaths, hubSchemas } from './openapi-hub.ts';
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -49,7 +15,9 @@ export function openApiDocument(serverUrl: string) {
     info: {
       title: 'Cairn',
       version: '0.1.0',
-      description: 'Secure file sharing. Errors: `{ "error": { "code", "message" } }`; codes in docs/errors.md.',
+      description:
+        'Secure file sharing, an event-notification hub, a log agent and legacy backups. Times are UTC ISO 8601; ' +
+        'lists are paginated with an opaque `cursor`. Errors: `{ "error": { "code", "message" } }`; codes in docs/errors.md.',
     },
     servers: [{ url: serverUrl }],
     components: {
@@ -65,7 +33,11 @@ export function openApiDocument(serverUrl: string) {
             error: {
               type: 'object',
               required: ['code', 'message'],
-              properties: { code: { type: 'string', examples: ['CAIRN_SHARE_EXPIRED'] }, message: { type: 'string' } },
+              properties: {
+                code: { type: 'string', examples: ['CAIRN_SHARE_EXPIRED'] },
+                message: { type: 'string' },
+                details: { type: 'object', description: 'Some errors add facts, e.g. retryAfterSeconds' },
+              },
             },
           },
         },
@@ -98,6 +70,9 @@ export function openApiDocument(serverUrl: string) {
             revokedAt: { type: ['string', 'null'], format: 'date-time' },
           },
         },
+        ...hubSchemas,
+        ...logSchemas,
+        ...backupSchemas,
         Download: {
           type: 'object',
           properties: {
@@ -116,6 +91,9 @@ export function openApiDocument(serverUrl: string) {
     security: [{ bearer: [] }, { cookie: [] }],
     paths: {
       '/healthz': { get: { summary: 'Ready check', security: [], responses: { 200: json({ type: 'object' }) } } },
+      '/api/openapi.json': {
+        get: { summary: 'This document', security: [], responses: { 200: json({ type: 'object' }) } },
+      },
       '/api/auth/login': {
         post: op(
           'Sign in; also sets the HttpOnly session cookie',
@@ -273,7 +251,7 @@ export function openApiDocument(serverUrl: string) {
         get: op(
           'Audit log of a share: who downloaded what, when, from where',
           { 200: json(paged(ref('Download'))) },
-          { ...path('id'), ...pageParams },
+          params('id', PAGE_PARAMS),
         ),
       },
       '/s/{id}': {
@@ -320,15 +298,21 @@ export function openApiDocument(serverUrl: string) {
           path('id', 'fileId'),
         ),
       },
+      ...hubPaths,
+      ...alertsAdminPaths,
+      ...logPaths,
+      ...backupPaths,
       '/o/{key}': {
         get: {
           summary: 'Presigned object URL (local runtime; S3 on AWS)',
           security: [],
+          ...path('key'),
           responses: { 200: { description: 'The bytes, as an attachment' }, ...errors(403, 404) },
         },
         put: {
           summary: 'Presigned upload URL',
           security: [],
+          ...path('key'),
           responses: { 200: { description: 'Stored' }, ...errors(400, 403, 413) },
         },
       },

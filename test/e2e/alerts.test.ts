@@ -130,6 +130,7 @@ describe('the Alerts page in the browser', () => {
       [
         'alerts:',
         '  queue: { maxReceiveCount: 2, backoffBase: 1, backoffMax: 1 }',
+        '  delivery: { maxReceiveCount: 2, backoffBase: 1, backoffMax: 1 }',
         '  sources:',
         '    grafana:',
         `      verify: { scheme: standard-webhooks, secret: "${SECRET}" }`,
@@ -150,6 +151,11 @@ describe('the Alerts page in the browser', () => {
         '    - match: { source: [grafana] }',
         '      channels: [ops-slack]',
         '      groupWait: 0s',
+        '  silences:',
+        '    - name: new-year-maintenance',
+        '      match: { service: [nightly-batch] }',
+        '      schedule: { expression: "cron(0 3 1 1 ? 2099)", duration: 2h, timeZone: Europe/Paris }',
+        '      comment: Database upgrade',
       ].join('\n'),
     );
     cairn = await startCairn({ env: { CAIRN_CONFIG: config } });
@@ -265,6 +271,11 @@ describe('the Alerts page in the browser', () => {
     await page.getByTestId('event-row').first().waitFor();
     expect(await titles(page)).toEqual(['Payment latency high']);
     expect(await page.getByTestId('filter-severity').inputValue()).toBe('critical');
+    // The filters offer what the time range holds (GET /api/events/facets): counts and known sources.
+    const critical = page.locator('[data-testid="filter-severity"] option[value="critical"]');
+    await expect.poll(() => critical.textContent()).toBe('Critical (1)');
+    const sources = page.locator('[data-testid="filter-sources"] option');
+    expect(await sources.evaluateAll((els) => els.map((e) => e.getAttribute('value')))).toEqual(['grafana']);
 
     await page.getByTestId('filter-text').fill('nothing matches this');
     await page.getByTestId('feed-empty').waitFor();
@@ -354,6 +365,8 @@ describe('the Alerts page in the browser', () => {
     const letter = broken.getByTestId('dead-letter');
     await letter.waitFor();
     expect(await letter.getByTestId('dead-letter-error').textContent()).toMatch(/500/);
+    expect(await letter.getAttribute('data-event-id')).toBe(ids['Flaky webhook target']);
+    expect(await letter.getByTestId('dead-letter-event-link').textContent()).toBe('Flaky webhook target');
     await broken.getByTestId('redrive').click();
     await broken.getByTestId('redrive-confirm').waitFor();
     expect(await broken.getByTestId('redrive-confirm').textContent()).toContain('1 dead letter');
@@ -413,7 +426,7 @@ describe('the Alerts page in the browser', () => {
     expect(await row.getAttribute('data-state')).toBe('active');
     expect(await row.getByTestId('silence-match').textContent()).toBe('service = payments, severity = critical');
     expect(await row.getByTestId('silence-comment-text').textContent()).toBe('Planned database maintenance');
-    const listed = await api.call<Json>('GET', '/api/alerts/silences');
+    const listed = await api.call<Json>('GET', '/api/alerts/silences?origin=api');
     expect(listed.items[0]).toMatchObject({ match: { service: ['payments'], severity: ['critical'] } });
     await shot(page, 'alerts-silences');
 
@@ -436,6 +449,24 @@ describe('the Alerts page in the browser', () => {
     expect(await page.getByTestId('silence-row').first().getByTestId('silence-match').textContent()).toBe(
       '{"team":[{"prefix":"data-"}]}',
     );
+  });
+
+  it('shows the silences of cairn.yaml read-only, marked as from cairn.yaml', async () => {
+    const { page } = admin;
+    const row = page.locator('[data-testid="config-silence-row"][data-id="config:new-year-maintenance"]');
+    await row.waitFor();
+    expect(await row.getByTestId('silence-origin').textContent()).toBe('from cairn.yaml');
+    expect(await row.getByTestId('silence-match').textContent()).toBe('service = nightly-batch');
+    expect(await row.getAttribute('data-state')).toBe('scheduled');
+    expect(await row.getByTestId('config-silence-window').textContent()).toContain('cron(0 3 1 1 ? 2099)');
+    // 03:00 in Paris on 1 January is 02:00 UTC.
+    expect(await row.locator('[data-testid="config-silence-next"] time').getAttribute('datetime')).toBe(
+      '2099-01-01T02:00:00.000Z',
+    );
+    expect(await page.getByTestId('config-silences').getByTestId('expire-silence').count()).toBe(0);
+    // The runtime list holds only the silences made through the API.
+    expect(await page.getByTestId('silences-table').getByText('nightly-batch').count()).toBe(0);
+    await shot(page, 'alerts-silences-config');
   });
 
   it('shows the year-end report as a table and downloads it as CSV', async () => {

@@ -3,11 +3,14 @@ import { notFound } from '../../core/errors.ts';
 import type { Silences } from '../../core/alerts/notify/index.ts';
 import type { SubscriptionDirectory } from '../../core/alerts/topic/index.ts';
 import type { SilenceStore } from '../../ports/alerts-topic.ts';
+import type { EventHistory } from '../../ports/alerts.ts';
 import type { Queue } from '../../ports/queue.ts';
 import type { Clock } from '../../core/clock.ts';
 import { requireAdmin, requireUser } from '../auth.ts';
 import { pageQuery, readJson } from '../body.ts';
 import type { Env } from '../context.ts';
+import { deadLetterView } from './dead-letter-view.ts';
+import { listSilences, parseOrigin } from './silence-list.ts';
 
 export interface AlertsAdminDeps {
   queues: () => Map<string, Queue<unknown>>;
@@ -15,9 +18,14 @@ export interface AlertsAdminDeps {
   silenceStore: SilenceStore;
   subscriptions: SubscriptionDirectory;
   clock: Clock;
+  /** Names the event of each dead letter (source, title); without it, only the ids in the body. */
+  history?: Pick<EventHistory, 'get'>;
 }
 
-/** Queue and DLQ depth with redrive, silences and runtime subscriptions (SNS-style), for the Alerts page. */
+/**
+ * Queue and DLQ depth with redrive (each dead letter names its event), silences (cairn.yaml's, read-only,
+ * and runtime ones) and runtime subscriptions (SNS-style), for the Alerts page.
+ */
 export function alertsAdminRoutes(deps: AlertsAdminDeps) {
   const app = new Hono<Env>();
   const queueNamed = (name: string) => {
@@ -37,10 +45,7 @@ export function alertsAdminRoutes(deps: AlertsAdminDeps) {
   app.get('/queues/:name/dead', async (c) => {
     requireUser(c);
     const page = await queueNamed(c.req.param('name')).listDead(pageQuery(c));
-    return c.json({
-      ...page,
-      items: page.items.map((d) => ({ ...d, sentAt: d.sentAt.toISOString(), deadAt: d.deadAt.toISOString() })),
-    });
+    return c.json({ ...page, items: await Promise.all(page.items.map((d) => deadLetterView(d, deps.history))) });
   });
 
   app.post('/queues/:name/redrive', async (c) => {
@@ -52,8 +57,9 @@ export function alertsAdminRoutes(deps: AlertsAdminDeps) {
 
   app.get('/silences', async (c) => {
     requireUser(c);
-    const page = await deps.silenceStore.list(pageQuery(c));
-    return c.json(page);
+    const configured = deps.silences.listConfigured(deps.clock.now());
+    const origin = parseOrigin(c.req.query('origin'));
+    return c.json(await listSilences(configured, deps.silenceStore, pageQuery(c), origin));
   });
 
   app.post('/silences', async (c) => {
@@ -69,12 +75,13 @@ export function alertsAdminRoutes(deps: AlertsAdminDeps) {
       },
       deps.clock.now(),
     );
-    return c.json(silence, 201);
+    return c.json({ ...silence, origin: 'api' }, 201);
   });
 
   app.delete('/silences/:id', async (c) => {
     requireUser(c);
-    return c.json(await deps.silences.expire(c.req.param('id'), deps.clock.now()));
+    // A silence of cairn.yaml is refused with 409 CAIRN_SILENCE_READ_ONLY: it is edited in the file.
+    return c.json({ ...(await deps.silences.expire(c.req.param('id'), deps.clock.now())), origin: 'api' });
   });
 
   app.get('/subscriptions', async (c) => {

@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { invalid } from '../../core/errors.ts';
+import type { BackupJobSpec } from '../../core/backups/model.ts';
+import { nextFireTimes } from '../../core/backups/schedule/index.ts';
 import type { BackupService } from '../../core/backups/service.ts';
+import { type Clock, systemClock } from '../../core/clock.ts';
 import { jobView, runView } from '../../core/backups/view.ts';
 import { requireAdmin, requireUser } from '../auth.ts';
 import { pageQuery, readJson } from '../body.ts';
@@ -9,25 +12,55 @@ import type { Env } from '../context.ts';
 
 export interface BackupRouteDeps {
   backups: BackupService;
+  /** For `nextRunAt` (default: the system clock). */
+  clock?: Clock;
+}
+
+/** rate() counts from the job's start date; the local scheduler's default is the epoch. */
+const EPOCH = new Date(0);
+
+/**
+ * The job's next scheduled run after `now` in its time zone (the full run wins a tie, as the scheduler
+ * decides), or null when no schedule will fire again. `startDate` is read when the job spec has one.
+ */
+export function nextRunOf(job: BackupJobSpec & { startDate?: Date | null }, now: Date) {
+  let next: { at: Date; kind: 'full' | 'incremental' } | null = null;
+  for (const kind of ['full', 'incremental'] as const) {
+    const expression = job.schedule[kind];
+    if (!expression) continue;
+    const [at] = nextFireTimes(expression, {
+      from: now,
+      count: 1,
+      timeZone: job.timeZone,
+      startDate: job.startDate ?? EPOCH,
+    });
+    if (at && (!next || at < next.at)) next = { at, kind };
+  }
+  return { nextRunAt: next ? next.at.toISOString() : null, nextRunKind: next?.kind ?? null };
 }
 
 const runBody = z.object({ full: z.boolean().optional() }).strict();
 
 /**
- * Backups (mounted under /api): jobs, paginated run history, a run with live progress, starting a run
+ * Backups (mounted under /api): jobs (with their next scheduled run), paginated run history, a run with live progress, starting a run
  * (202: it goes on in the background; poll the run) and verifying one. Reading needs a signed-in user;
  * starting and verifying need an admin.
  */
 export function backupRoutes(deps: BackupRouteDeps) {
   const app = new Hono<Env>();
   const { backups } = deps;
+  const clock = deps.clock ?? systemClock;
 
   app.get('/backups/jobs', async (c) => {
     requireUser(c);
     const items = await Promise.all(
       backups.jobs().map(async (job) => {
         const [last] = (await backups.listRuns(job.name, { limit: 1 })).items;
-        return { ...jobView(job), lastRun: last ? runView(last, (await backups.getRun(last.id)).progress) : null };
+        return {
+          ...jobView(job),
+          ...nextRunOf(job, clock.now()),
+          lastRun: last ? runView(last, (await backups.getRun(last.id)).progress) : null,
+        };
       }),
     );
     return c.json({ items });

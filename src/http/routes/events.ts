@@ -1,17 +1,34 @@
 import { Hono } from 'hono';
 import { notFound } from '../../core/errors.ts';
-import { parseEventQuery, parseReportQuery, reportToCsv } from '../../core/alerts/history/query.ts';
+import {
+  parseEventQuery,
+  parseFacetsQuery,
+  parseHistogramQuery,
+  parseReportQuery,
+  reportToCsv,
+} from '../../core/alerts/history/query.ts';
+import {
+  type EventHistoryCounts,
+  slotSizeFor,
+  utcBucketStart,
+  zonedHistogram,
+} from '../../core/alerts/history/zoned-histogram.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { DeliveryRepository, EventHistory } from '../../ports/alerts.ts';
 import { requireUser } from '../auth.ts';
 import { pageQuery } from '../body.ts';
 import type { Env } from '../context.ts';
 
 export interface EventRouteDeps {
-  history: EventHistory;
+  history: EventHistory & EventHistoryCounts;
   deliveries: DeliveryRepository;
+  clock: Clock;
 }
 
-/** Event history, the year-end report and the chart's histogram (signed-in users). */
+/** An unbounded histogram in a zone samples the zone's offsets over this much history. */
+const DEFAULT_SPAN_MS = 400 * 86_400_000;
+
+/** Event history, the year-end report, the chart's histogram and the filters' values (signed-in users). */
 export function eventRoutes(deps: EventRouteDeps) {
   const app = new Hono<Env>();
 
@@ -25,8 +42,31 @@ export function eventRoutes(deps: EventRouteDeps) {
 
   app.get('/events/histogram', async (c) => {
     requireUser(c);
-    const bucket = c.req.query('bucket') === 'day' ? 'day' : 'hour';
-    return c.json({ bucket, items: await deps.history.histogram(parseEventQuery(c.req.query()), bucket) });
+    const { filter, bucket, timeZone } = parseHistogramQuery(c.req.query());
+    if (timeZone === 'UTC') {
+      const rows = await deps.history.histogram(filter, bucket);
+      return c.json({ bucket, timeZone, items: rows.map((r) => ({ ...r, start: utcBucketStart(r.bucket) })) });
+    }
+    const now = deps.clock.now().getTime();
+    const to = filter.to ? Date.parse(filter.to) : now;
+    const from = filter.from ? Date.parse(filter.from) : Math.min(to, now) - DEFAULT_SPAN_MS;
+    const slots = await deps.history.slotCounts(filter, slotSizeFor(timeZone, from, to));
+    return c.json({ bucket, timeZone, items: zonedHistogram(slots, bucket, timeZone) });
+  });
+
+  app.get('/events/facets', async (c) => {
+    requireUser(c);
+    const { filter, limit } = parseFacetsQuery(c.req.query());
+    // One more than asked tells whether a dimension has more values than are shown.
+    const found = await deps.history.facets(filter, limit + 1);
+    const dims = ['sources', 'severities', 'services'] as const;
+    return c.json({
+      from: filter.from ?? null,
+      to: filter.to ?? null,
+      limit,
+      ...Object.fromEntries(dims.map((d) => [d, found[d].slice(0, limit)])),
+      truncated: Object.fromEntries(dims.map((d) => [d, found[d].length > limit])),
+    });
   });
 
   app.get('/events/:id', async (c) => {

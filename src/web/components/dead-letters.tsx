@@ -3,9 +3,11 @@ import { alertsApi } from '../lib/alerts-api.ts';
 import { usePagedList } from '../lib/use-paged-list.ts';
 import { Alert } from './alert.tsx';
 import { JsonBlock } from './json-block.tsx';
+import { eventHref } from './event-row.tsx';
+import { Link } from './link.tsx';
 import { RelativeTime } from './relative-time.tsx';
 
-/** The messages a queue gave up on: when, after how many tries, the last error and the body. */
+/** The messages a queue gave up on: their event, when, after how many tries, the last error and the body. */
 export function DeadLetters({ queue, dead }: { queue: string; dead: number }) {
   const fetchPage = useCallback((cursor?: string | null) => alertsApi.deadLetters(queue, cursor), [queue]);
   const list = usePagedList(fetchPage);
@@ -29,6 +31,7 @@ export function DeadLetters({ queue, dead }: { queue: string; dead: number }) {
             <caption class="visually-hidden">Dead letters of {queue}</caption>
             <thead>
               <tr>
+                <th scope="col">Event</th>
                 <th scope="col">Message</th>
                 <th scope="col">Dead since</th>
                 <th scope="col">Tries</th>
@@ -37,7 +40,18 @@ export function DeadLetters({ queue, dead }: { queue: string; dead: number }) {
             </thead>
             <tbody>
               {list.items.map((d) => (
-                <tr key={d.id} data-testid="dead-letter" data-id={d.id}>
+                <tr key={d.id} data-testid="dead-letter" data-id={d.id} data-event-id={d.eventId ?? ''}>
+                  <td data-testid="dead-letter-event">
+                    {d.eventId ? (
+                      <Link href={eventHref(d.eventId)} testId="dead-letter-event-link">
+                        {d.title ?? d.eventId}
+                      </Link>
+                    ) : (
+                      '—'
+                    )}
+                    {d.source && <span class="hint"> from {d.source}</span>}
+                    {d.eventCount > 1 && <span class="hint"> and {d.eventCount - 1} more</span>}
+                  </td>
                   <td>
                     <details>
                       <summary class="mono">{d.id}</summary>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { SEVERITIES } from '../lib/alerts-types.ts';
+import { type Facets, SEVERITIES } from '../lib/alerts-types.ts';
 import {
   EMPTY_FILTERS,
   type EventFilters,
@@ -43,18 +43,21 @@ function useTypedFilter(value: string, apply: (value: string) => void) {
   };
 }
 
-/** Source, severity, service, status, text and time range; every change goes to the URL. */
+/**
+ * Source, severity, service, status, text and time range; every change goes to the URL. The values
+ * seen in the time range (GET /api/events/facets) are suggested for source and service, and counted
+ * next to each severity.
+ */
 export function EventFiltersBar({
   filters,
   onChange,
-  sources,
-  services,
+  facets,
 }: {
   filters: EventFilters;
   onChange: (filters: EventFilters) => void;
-  sources: string[];
-  services: string[];
+  facets: Facets | null;
 }) {
+  const severityCount = new Map(facets?.severities.map((f) => [f.value, f.count]));
   const latest = useRef(filters);
   latest.current = filters;
   const set = (change: Partial<EventFilters>) => onChange({ ...latest.current, ...change });
@@ -103,6 +106,7 @@ export function EventFiltersBar({
           {SEVERITIES.map((s) => (
             <option key={s} value={s}>
               {s.charAt(0).toUpperCase() + s.slice(1)}
+              {facets ? ` (${severityCount.get(s) ?? 0})` : ''}
             </option>
           ))}
         </select>
@@ -132,9 +136,9 @@ export function EventFiltersBar({
           autoComplete="off"
           data-testid="filter-source"
         />
-        <datalist id="filter-sources">
-          {sources.map((s) => (
-            <option key={s} value={s} />
+        <datalist id="filter-sources" data-testid="filter-sources">
+          {facets?.sources.map((f) => (
+            <option key={f.value} value={f.value} label={`${f.value} (${f.count})`} />
           ))}
         </datalist>
       </label>
@@ -151,9 +155,9 @@ export function EventFiltersBar({
           autoComplete="off"
           data-testid="filter-service"
         />
-        <datalist id="filter-services">
-          {services.map((s) => (
-            <option key={s} value={s} />
+        <datalist id="filter-services" data-testid="filter-services">
+          {facets?.services.map((f) => (
+            <option key={f.value} value={f.value} label={`${f.value} (${f.count})`} />
           ))}
         </datalist>
       </label>

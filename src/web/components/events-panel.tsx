@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { alertsApi } from '../lib/alerts-api.ts';
+import type { Facets } from '../lib/alerts-types.ts';
 import { type ChartBucket, type EventFilters, hasFilters } from '../lib/event-filters.ts';
 import { useEventFeed } from '../lib/use-event-feed.ts';
 import { EventChart } from './event-chart.tsx';
@@ -25,18 +26,23 @@ export function EventsPanel({
   // New events wait behind a button while the top of the list is out of sight.
   const holdNew = () => (listRef.current?.getBoundingClientRect().top ?? 0) < visibleTop();
   const feed = useEventFeed(filters, tick, holdNew);
-  const [sources, setSources] = useState<string[]>([]);
-  const [services, setServices] = useState<string[]>([]);
+  const [facets, setFacets] = useState<Facets | null>(null);
+  const latest = useRef(filters);
+  latest.current = filters;
 
   useEffect(() => {
-    // Suggestions only: the filters work without them.
-    alertsApi.distinct('source').then(setSources, () => {});
-    alertsApi.distinct('service').then(setServices, () => {});
-  }, []);
+    // The values seen in the chosen time range, as suggestions only: the filters work without them.
+    let current = true;
+    alertsApi.facets(latest.current, Date.now()).then(
+      (f) => current && setFacets(f),
+      () => {},
+    );
+    return () => void (current = false);
+  }, [filters.range, filters.from, filters.to]);
 
   return (
     <div class="events-panel" data-testid="events-panel">
-      <EventFiltersBar filters={filters} onChange={onFilters} sources={sources} services={services} />
+      <EventFiltersBar filters={filters} onChange={onFilters} facets={facets} />
       <EventChart filters={filters} tick={tick} onBucket={(bucket: ChartBucket) => onFilters({ ...filters, bucket })} />
       <EventFeed
         feed={{

@@ -1,19 +1,28 @@
 import { useEffect, useState } from 'preact/hooks';
 import { alertsApi } from '../lib/alerts-api.ts';
+import type { ConfigSilence } from '../lib/alerts-types.ts';
+import { messageOf } from '../lib/api.ts';
 import { EMPTY_FILTERS } from '../lib/event-filters.ts';
 import { usePagedList } from '../lib/use-paged-list.ts';
 import { useNow } from '../lib/use-ticker.ts';
 import { Alert } from './alert.tsx';
+import { ConfigSilencesTable } from './config-silences-table.tsx';
 import { SilenceForm } from './silence-form.tsx';
 import { SilencesTable } from './silences-table.tsx';
 
-/** Runtime silences: create one, see them all, expire one. (Silences in cairn.yaml are not listed here.) */
+/** Runtime silences: create one, see them all, expire one; and the silences of cairn.yaml, read-only. */
 export function SilencesPanel() {
   const list = usePagedList(alertsApi.silences);
+  const [configured, setConfigured] = useState<ConfigSilence[]>([]);
+  const [configError, setConfigError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [labelKeys, setLabelKeys] = useState<string[]>([]);
   useNow(15_000);
   const now = Date.now();
+
+  useEffect(() => {
+    alertsApi.configSilences().then(setConfigured, (e: unknown) => setConfigError(messageOf(e)));
+  }, []);
 
   useEffect(() => {
     // Label names on recent events, as suggestions for the matcher's attributes.
@@ -71,6 +80,17 @@ export function SilencesPanel() {
           </button>
         )}
       </section>
+      {(configured.length > 0 || configError) && (
+        <section class="card" aria-labelledby="config-silences-heading" data-testid="config-silences">
+          <h2 id="config-silences-heading">From cairn.yaml</h2>
+          <p class="hint">
+            Declared under <code>alerts.silences</code> in cairn.yaml: read-only here. Edit the file to change or remove
+            one.
+          </p>
+          {configError && <Alert>{configError}</Alert>}
+          {configured.length > 0 && <ConfigSilencesTable silences={configured} now={now} />}
+        </section>
+      )}
     </div>
   );
 }

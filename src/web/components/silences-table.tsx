@@ -10,7 +10,7 @@ export function silenceState(s: Silence, now: number): 'scheduled' | 'active' | 
 }
 
 /** `service = payments, severity = warning | info` when the matcher is that simple, else its JSON. */
-function matcherText(match: Record<string, unknown>): string {
+export function matcherText(match: Record<string, unknown>): string {
   const pairs = policyToPairs(match);
   if (!pairs || pairs.length === 0) return JSON.stringify(match);
   const byKey = new Map<string, string[]>();

@@ -1,6 +1,8 @@
 import { ApiError, request as apiRequest, requestBlob as apiRequestBlob } from './api.ts';
 import type {
+  ConfigSilence,
   DeadLetter,
+  Facets,
   Histogram,
   HubEvent,
   HubEventDetail,
@@ -10,7 +12,7 @@ import type {
   ReportDimension,
   Silence,
 } from './alerts-types.ts';
-import { type EventFilters, filterQuery } from './event-filters.ts';
+import { type EventFilters, filterQuery, timeWindow } from './event-filters.ts';
 import type { Page } from './types.ts';
 
 const q = (value: string) => encodeURIComponent(value);
@@ -65,17 +67,35 @@ export const alertsApi = {
   deadLetters: (queue: string, cursor?: string | null) =>
     request<Page<DeadLetter>>('GET', `/api/alerts/queues/${q(queue)}/dead${cursor ? `?cursor=${q(cursor)}` : ''}`),
   redrive: (queue: string) => request<{ redriven: number }>('POST', `/api/alerts/queues/${q(queue)}/redrive`, {}),
+  /** Runtime silences (origin api), newest first. */
   silences: (cursor?: string | null) =>
-    request<Page<Silence>>('GET', `/api/alerts/silences${cursor ? `?cursor=${q(cursor)}` : ''}`),
+    request<Page<Silence>>('GET', `/api/alerts/silences?origin=api${cursor ? `&cursor=${q(cursor)}` : ''}`),
+  /** The silences of cairn.yaml, all of them (a handful: one request per 200). */
+  async configSilences(): Promise<ConfigSilence[]> {
+    const all: ConfigSilence[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await request<Page<ConfigSilence>>(
+        'GET',
+        `/api/alerts/silences?origin=config&limit=200${cursor ? `&cursor=${q(cursor)}` : ''}`,
+      );
+      all.push(...page.items);
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    return all;
+  },
   createSilence: (silence: NewSilence) => request<Silence>('POST', '/api/alerts/silences', silence),
   expireSilence: (id: string) => request<Silence>('DELETE', `/api/alerts/silences/${q(id)}`),
   report: (year: number, groupBy: ReportDimension[]) =>
     request<Report>('GET', withParams('/api/reports/events', reportParams(year, groupBy))),
   reportCsv: (year: number, groupBy: ReportDimension[]) =>
     requestBlob(withParams('/api/reports/events', reportParams(year, groupBy)), 'text/csv'),
-  /** Distinct values of one dimension over all history (from the report), to suggest in the filters. */
-  async distinct(dimension: 'source' | 'service'): Promise<string[]> {
-    const report = await request<Report>('GET', `/api/reports/events?groupBy=${dimension}`);
-    return report.rows.map((r) => r.group[dimension] ?? '').filter((v) => v !== '');
+  /** Sources, severities and services (busiest first, with counts) in the filters' time window. */
+  facets(filters: EventFilters, now: number) {
+    const { from, to } = timeWindow(filters, now);
+    const params = new URLSearchParams();
+    if (from !== null) params.set('from', new Date(from).toISOString());
+    if (to !== null) params.set('to', new Date(to).toISOString());
+    return request<Facets>('GET', withParams('/api/events/facets', params));
   },
 };

@@ -43,8 +43,10 @@ export interface HubEventDetail extends HubEvent {
 }
 
 export interface HistogramItem {
-  /** `2026-11-26T10:00Z` (hour) or `2026-11-26` (day), UTC. */
+  /** `2026-11-26T10:00Z` (hour) or `2026-11-26` (day), UTC (other zones: see the API's `tz`). */
   bucket: string;
+  /** When the bucket begins, UTC ISO 8601. */
+  start?: string;
   severity: Severity;
   count: number;
 }
@@ -69,16 +71,53 @@ export interface DeadLetter {
   sentAt: string;
   deadAt: string;
   lastError: string | null;
+  /** The event the message stands for (a channel notification: its newest), from its body. */
+  eventId: string | null;
+  eventIds: string[];
+  eventCount: number;
+  source: string | null;
+  /** From history; null when the event is not stored (yet, or any more). */
+  title: string | null;
 }
 
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+/** GET /api/events/facets: the filters' values in a time range, busiest first. */
+export interface Facets {
+  sources: FacetValue[];
+  severities: FacetValue[];
+  services: FacetValue[];
+  truncated: { sources: boolean; severities: boolean; services: boolean };
+}
+
+/** A runtime silence (origin api): made, listed and expired through the API. */
 export interface Silence {
   id: string;
+  origin?: 'api';
   match: Record<string, unknown>;
   startsAt: string;
   endsAt: string;
   comment: string | null;
   createdBy: string | null;
   createdAt: string;
+}
+
+/** A silence of cairn.yaml: listed by the API, changed only in the file. */
+export interface ConfigSilence {
+  id: string;
+  origin: 'config';
+  name: string;
+  match: Record<string, unknown>;
+  comment: string | null;
+  startsAt: string | null;
+  endsAt: string | null;
+  schedule: { expression: string; durationSeconds: number; timeZone: string } | null;
+  /** The window holding now, else the next one; null when it will not hold again. */
+  nextWindow: { startsAt: string | null; endsAt: string | null } | null;
+  state: 'active' | 'scheduled' | 'expired';
 }
 
 export interface NewSilence {

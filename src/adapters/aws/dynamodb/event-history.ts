@@ -17,6 +17,7 @@ import { CairnError } from '../../../core/errors.ts';
 import type { EnrichedEvent, EventStatus, Severity } from '../../../core/alerts/model.ts';
 import type { EventHistory, EventQuery, ReportDimension, ReportRow, StoredEvent } from '../../../ports/alerts.ts';
 import type { Page, PageRequest } from '../../../ports/repositories.ts';
+import type { EventFacets, FacetValue, SlotCount } from '../../../core/alerts/history/zoned-histogram.ts';
 import { awsCall, translateAwsError } from '../errors.ts';
 import { type Doc, decodeCursor, encodeCursor, isConditionFailed, pad, pageLimit } from './dynamo.ts';
 
@@ -189,6 +190,42 @@ export class DynamoEventHistory implements EventHistory {
   async histogram(filter: EventQuery, bucket: 'hour' | 'day') {
     const rows = await this.report(filter, [bucket, 'severity']);
     return rows.map((r) => ({ bucket: r.group[bucket]!, severity: r.group.severity as Severity, count: r.count }));
+  }
+
+  /** Events per fixed UTC slot and severity, counted here like report() (up to `maxScan`). */
+  async slotCounts(filter: EventQuery, slotMs: number): Promise<SlotCount[]> {
+    const counts = new Map<string, SlotCount>();
+    for await (const item of this.scan(filter, undefined)) {
+      const slot = Math.floor(Date.parse(item.receivedAt) / slotMs) * slotMs;
+      const key = `${slot}#${item.severity}`;
+      const row = counts.get(key) ?? { slot, severity: item.severity, count: 0 };
+      row.count += 1;
+      counts.set(key, row);
+    }
+    return [...counts.values()].sort(
+      (a, b) => a.slot - b.slot || (a.severity < b.severity ? -1 : a.severity > b.severity ? 1 : 0),
+    );
+  }
+
+  /** The commonest sources, severities and services, counted in one pass over the matching events. */
+  async facets(filter: EventQuery, limit: number): Promise<EventFacets> {
+    const maps = {
+      sources: new Map<string, number>(),
+      severities: new Map<string, number>(),
+      services: new Map<string, number>(),
+    };
+    const add = (m: Map<string, number>, v: string | undefined) => v !== undefined && m.set(v, (m.get(v) ?? 0) + 1);
+    for await (const item of this.scan(filter, undefined)) {
+      add(maps.sources, item.source);
+      add(maps.severities, item.severity);
+      add(maps.services, item.service);
+    }
+    const top = (m: Map<string, number>): FacetValue[] =>
+      [...m]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+        .slice(0, limit);
+    return { sources: top(maps.sources), severities: top(maps.severities), services: top(maps.services) };
   }
 
   /** DynamoDB TTL removes expired events (within a day or two of `expiresAt`); nothing to do here. */

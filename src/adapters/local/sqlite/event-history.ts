@@ -1,6 +1,7 @@
 import type { EnrichedEvent, EventStatus, Severity } from '../../../core/alerts/model.ts';
 import type { EventHistory, EventQuery, ReportDimension, ReportRow, StoredEvent } from '../../../ports/alerts.ts';
 import type { PageRequest } from '../../../ports/repositories.ts';
+import type { EventFacets, FacetValue, SlotCount } from '../../../core/alerts/history/zoned-histogram.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 import type { Db } from './db.ts';
 
@@ -137,6 +138,34 @@ export class SqliteEventHistory implements EventHistory {
 
   async purgeExpired(now: Date, limit: number) {
     return this.purge.run(now.getTime(), limit).changes;
+  }
+
+  /** Events per fixed UTC slot and severity (the core buckets them by a zone's wall clock). */
+  async slotCounts(filter: EventQuery, slotMs: number): Promise<SlotCount[]> {
+    const { where, params } = this.where(filter);
+    const sql = `SELECT CAST(received_at / @slot AS INTEGER) * @slot AS slot, severity, COUNT(*) AS n FROM hub_events ${clause(where)}
+      GROUP BY slot, severity ORDER BY slot, severity`;
+    const rows = this.db.prepare(sql).all({ ...params, slot: Math.trunc(slotMs) }) as {
+      slot: number;
+      severity: Severity;
+      n: number;
+    }[];
+    return rows.map((r) => ({ slot: r.slot, severity: r.severity, count: r.n }));
+  }
+
+  /** The commonest sources, severities and services (most events first), `limit` of each. */
+  async facets(filter: EventQuery, limit: number): Promise<EventFacets> {
+    const { where, params } = this.where(filter);
+    const top = (column: string, extra: string[] = []) =>
+      (
+        this.db
+          .prepare(
+            `SELECT ${column} AS value, COUNT(*) AS count FROM hub_events ${clause([...where, ...extra])}
+             GROUP BY ${column} ORDER BY count DESC, value LIMIT @limit`,
+          )
+          .all({ ...params, limit }) as FacetValue[]
+      ).map((r) => ({ value: String(r.value), count: Number(r.count) }));
+    return { sources: top('source'), severities: top('severity'), services: top('service', ['service IS NOT NULL']) };
   }
 
   private where(f: EventQuery) {

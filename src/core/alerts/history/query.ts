@@ -1,3 +1,4 @@
+import { assertTimeZone } from '../../backups/schedule/index.ts';
 import { invalid } from '../../errors.ts';
 import type { EventQuery, ReportDimension, ReportRow } from '../../../ports/alerts.ts';
 import { SEVERITIES, type Severity } from '../model.ts';
@@ -36,6 +37,40 @@ export function parseEventQuery(q: Record<string, string | undefined>): EventQue
   if (to) out.to = to;
   if (from && to && from >= to) throw invalid('CAIRN_INVALID_QUERY', 'from: must be before to');
   return out;
+}
+
+/** GET /api/events/histogram: the event filters, `bucket` (hour or day) and `tz` (an IANA zone, default UTC). */
+export function parseHistogramQuery(q: Record<string, string | undefined>): {
+  filter: EventQuery;
+  bucket: 'hour' | 'day';
+  timeZone: string;
+} {
+  const filter = parseEventQuery(q);
+  const bucket = q.bucket ?? 'hour';
+  if (bucket !== 'hour' && bucket !== 'day') throw invalid('CAIRN_INVALID_QUERY', 'bucket: must be hour or day');
+  const timeZone = q.tz || 'UTC';
+  try {
+    assertTimeZone(timeZone);
+  } catch {
+    throw invalid(
+      'CAIRN_INVALID_QUERY',
+      `tz: "${timeZone.slice(0, 64)}" is not an IANA time zone; use a name such as Europe/Paris or UTC`,
+    );
+  }
+  return { filter, bucket, timeZone };
+}
+
+/** The most values GET /api/events/facets returns per dimension (the busiest first). */
+export const MAX_FACET_VALUES = 50;
+
+/** GET /api/events/facets: the event filters and `limit` (1–50 values per dimension, default 50). */
+export function parseFacetsQuery(q: Record<string, string | undefined>): { filter: EventQuery; limit: number } {
+  const filter = parseEventQuery(q);
+  if (q.limit === undefined || q.limit === '') return { filter, limit: MAX_FACET_VALUES };
+  const limit = Number(q.limit);
+  if (!/^\d+$/.test(q.limit) || limit < 1 || limit > MAX_FACET_VALUES)
+    throw invalid('CAIRN_INVALID_QUERY', `limit: a whole number from 1 to ${MAX_FACET_VALUES}`);
+  return { filter, limit };
 }
 
 /** GET /api/reports/events?year=2026&groupBy=month,source,severity (plus the event filters). */

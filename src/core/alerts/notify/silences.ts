@@ -6,12 +6,14 @@
 import type { SilenceConfig } from '../../../config/alerts.ts';
 import type { SilenceRecord, SilenceStore } from '../../../ports/alerts-topic.ts';
 import { assertTimeZone, nextFireTimes, parseSchedule, type Schedule } from '../../backups/schedule/index.ts';
-import { invalid, notFound } from '../../errors.ts';
+import { conflict, invalid, notFound } from '../../errors.ts';
 import { randomId } from '../../ids.ts';
 import { compileFilterPolicy, type CompiledFilterPolicy, type MessageAttributes } from '../filter-policy/index.ts';
 import { compileMatch } from './routes.ts';
 
 export const INVALID_SILENCE = 'CAIRN_INVALID_SILENCE';
+/** A silence from cairn.yaml was asked to end through the API: it lives in the file. */
+export const SILENCE_READ_ONLY = 'CAIRN_SILENCE_READ_ONLY';
 
 export interface ActiveSilence {
   /** `config:<name>` or the runtime silence's id. */
@@ -66,6 +68,57 @@ function compileConfigSilence(s: SilenceConfig, index: number): CompiledSilence 
   };
 }
 
+/** A silence from cairn.yaml as the admin API lists it (read-only there). */
+export interface ConfiguredSilenceView {
+  /** `config:<name>`. */
+  id: string;
+  origin: 'config';
+  name: string;
+  match: Record<string, unknown>;
+  comment: string | null;
+  /** A one-off window's bounds (null: open on that side); null for a recurring one. */
+  startsAt: string | null;
+  endsAt: string | null;
+  /** A recurring window: a cron()/at() start in a time zone, lasting `durationSeconds`. */
+  schedule: { expression: string; durationSeconds: number; timeZone: string } | null;
+  /** The window holding now, else the next one to open; null when it will not hold again. */
+  nextWindow: { startsAt: string | null; endsAt: string | null } | null;
+  state: 'active' | 'scheduled' | 'expired';
+}
+
+const isoOrNull = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+
+/** What an `alerts.silences` entry looks like at `now`; the window maths is inRecurringWindow's. */
+export function configuredSilenceView(s: SilenceConfig, now: Date): ConfiguredSilenceView {
+  const base = { id: `config:${s.name}`, origin: 'config' as const, name: s.name, match: s.match };
+  const t = now.getTime();
+  let window: { start: number; end: number } | null;
+  if (s.schedule) {
+    const { expression, duration, timeZone } = s.schedule;
+    // The first fire after now − duration opens the window holding now, or else the next one.
+    const [fire] = nextFireTimes(parseSchedule(expression), {
+      from: new Date(t - duration * 1000),
+      count: 1,
+      timeZone,
+    });
+    window = fire && duration > 0 ? { start: fire.getTime(), end: fire.getTime() + duration * 1000 } : null;
+  } else {
+    const end = s.endsAt ? Date.parse(s.endsAt) : Infinity;
+    window = end > t ? { start: s.startsAt ? Date.parse(s.startsAt) : -Infinity, end } : null;
+  }
+  return {
+    ...base,
+    comment: s.comment ?? null,
+    startsAt: s.schedule || !s.startsAt ? null : new Date(Date.parse(s.startsAt)).toISOString(),
+    endsAt: s.schedule || !s.endsAt ? null : new Date(Date.parse(s.endsAt)).toISOString(),
+    schedule: s.schedule
+      ? { expression: s.schedule.expression, durationSeconds: s.schedule.duration, timeZone: s.schedule.timeZone }
+      : null,
+    nextWindow: window ? { startsAt: isoOrNull(window.start), endsAt: isoOrNull(window.end) } : null,
+    state: !window ? 'expired' : window.start <= t ? 'active' : 'scheduled',
+  };
+}
+
 export interface NewSilence {
   match: unknown;
   /** Default: now. */
@@ -78,12 +131,19 @@ export interface NewSilence {
 export class Silences {
   private readonly configured: CompiledSilence[];
   private readonly runtime = new Map<string, CompiledFilterPolicy>();
+  private readonly definitions: readonly SilenceConfig[];
 
   constructor(
     config: SilenceConfig[],
     private readonly store?: SilenceStore,
   ) {
     this.configured = config.map(compileConfigSilence);
+    this.definitions = config;
+  }
+
+  /** The silences of cairn.yaml, in file order, as they stand at `now`. */
+  listConfigured(now: Date): ConfiguredSilenceView[] {
+    return this.definitions.map((s) => configuredSilenceView(s, now));
   }
 
   /** The first silence holding events with these attributes at `now`, or null. */
@@ -124,6 +184,11 @@ export class Silences {
 
   /** Ends a runtime silence now (idempotent: an ended one stays as it was). */
   async expire(id: string, now: Date): Promise<SilenceRecord> {
+    if (this.configured.some((s) => s.id === id))
+      throw conflict(
+        SILENCE_READ_ONLY,
+        `${id} is declared in cairn.yaml (alerts.silences): edit cairn.yaml to change or remove it.`,
+      );
     const silence = await this.requireStore().expire(id, now);
     if (!silence) throw notFound('CAIRN_SILENCE_NOT_FOUND', `no silence ${id}`);
     return silence;
