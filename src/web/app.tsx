@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { TopBar } from './components/top-bar.tsx';
-import { ApiError, api, setSessionLostHandler } from './lib/api.ts';
-import { matchRoute, navigate, usePath, type Route } from './lib/router.ts';
-import { SessionContext, type Session } from './lib/session.ts';
+import { matchRoute, usePath, type Route } from './lib/router.ts';
+import { SessionContext, useSession, useSessionState } from './lib/session.ts';
 import type { User } from './lib/types.ts';
 import { AlertEventPage } from './pages/alert-event-page.tsx';
 import { AlertsPage } from './pages/alerts-page.tsx';
+import { AuthCallbackPage } from './pages/auth-callback-page.tsx';
 import { BackupsPage } from './pages/backups-page.tsx';
 import { MetricsPage } from './pages/metrics-page.tsx';
 import { MySharesPage } from './pages/my-shares-page.tsx';
@@ -27,7 +27,9 @@ const TITLES: Record<Route['name'], string> = {
   'not-found': 'Not found',
 };
 
-function Page({ route, user }: { route: Route; user: User | null | undefined }) {
+function Page({ route, user, path }: { route: Route; user: User | null | undefined; path: string }) {
+  const { authPaths } = useSession();
+  if (path === authPaths?.callback) return <AuthCallbackPage />;
   if (route.name === 'landing') return <ShareLandingPage key={route.shareId} shareId={route.shareId} />;
   if (user === undefined) {
     return (
@@ -36,7 +38,7 @@ function Page({ route, user }: { route: Route; user: User | null | undefined }) 
       </main>
     );
   }
-  if (user === null) return <SignInPage />;
+  if (user === null || path === authPaths?.signIn) return <SignInPage />;
   if (route.name === 'new') return <NewSharePage />;
   if (route.name === 'shares') return <MySharesPage />;
   if (route.name === 'received') return <ReceivedPage />;
@@ -50,37 +52,9 @@ function Page({ route, user }: { route: Route; user: User | null | undefined }) 
 export function App() {
   const path = usePath();
   const route = matchRoute(path);
-  const [user, setUser] = useState<User | null | undefined>(undefined);
-
-  const refresh = useCallback(async () => {
-    try {
-      const me = await api.me();
-      setUser(me);
-      return me;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) {
-        setUser(null);
-        return null;
-      }
-      setUser((prev) => prev ?? null);
-      throw e;
-    }
-  }, []);
-
-  const signOut = useCallback(async () => {
-    try {
-      await api.logout();
-    } finally {
-      setUser(null);
-      navigate('/');
-    }
-  }, []);
-
-  useEffect(() => {
-    refresh().catch(() => {});
-    setSessionLostHandler(() => setUser(null));
-    return () => setSessionLostHandler(null);
-  }, [refresh]);
+  // Local sign-in or Cognito's hosted UI (when /config.json names a user pool client): lib/session.ts.
+  const session = useSessionState();
+  const user = session.user;
 
   useEffect(() => {
     document.title = `${user === null && route.name !== 'landing' ? 'Sign in' : TITLES[route.name]} · Cairn`;
@@ -96,14 +70,13 @@ export function App() {
     main?.focus({ preventScroll: true });
   }, [path]);
 
-  const session = useMemo<Session>(() => ({ user, refresh, signOut }), [user, refresh, signOut]);
   return (
     <SessionContext.Provider value={session}>
       <a class="skip-link" href="#main">
         Skip to content
       </a>
       <TopBar route={route.name} />
-      <Page route={route} user={user} />
+      <Page route={route} user={user} path={path} />
     </SessionContext.Provider>
   );
 }

@@ -20,7 +20,7 @@ import { SHARING_TABLE } from './private/tables.ts';
 import { OBJECT_PREFIX_REASON, grantObjects, grantTable } from './private/grants.ts';
 import { HandlerFunction, type HandlerBundling } from './private/handler-function.ts';
 import { SharingApi } from './private/sharing-api.ts';
-import { SharingIdentity } from './private/sharing-identity.ts';
+import { SharingIdentity, WEB_CLIENT_SCOPES } from './private/sharing-identity.ts';
 import { SECURE_FILE_SHARING_RULES } from './private/secure-file-sharing-rules.ts';
 import { validateProps } from './private/validation.ts';
 import { WebDistribution } from './private/web-distribution.ts';
@@ -207,9 +207,13 @@ export class SecureFileSharing extends Construct {
     this.publicUrl = origins[origins.length > 1 ? 1 : 0]!;
     // The client comes after the distribution, whose URLs are its callback URLs (no cycle: the
     // distribution depends on the pool's issuer and the API's id, not on this client).
+    // Sign-out returns to the origin's root, so an extra callback URL's origin is a logout URL too.
+    const extraOrigins = (props.additionalCallbackUrls ?? []).flatMap((u) =>
+      URL.canParse(u) ? [new URL(u).origin] : [],
+    );
     this.userPoolClient = identity.addWebClient(
       [...origins.map((o) => `${o}${CALLBACK_PATH}`), ...(props.additionalCallbackUrls ?? [])],
-      origins.map((o) => `${o}/`),
+      [...new Set([...origins, ...extraOrigins])].map((o) => `${o}/`),
       props.sessionDuration ?? Duration.hours(12),
     );
     this.api.addAuthenticatedRoutes(this.userPool, [this.userPoolClient]);
@@ -295,11 +299,14 @@ export class SecureFileSharing extends Construct {
     );
 
     if (props.webAssetsPath) {
+      // The keys src/web/lib/oauth-config.ts reads: their presence turns on Cognito sign-in in the SPA.
       web.deployAssets(resolve(props.bundling.projectRoot, props.webAssetsPath), {
         region: Stack.of(this).region,
         userPoolId: this.userPool.userPoolId,
         clientId: this.userPoolClient.userPoolClientId,
         hostedUiBaseUrl: this.hostedUiBaseUrl,
+        issuer: identity.issuer,
+        scope: WEB_CLIENT_SCOPES.map((s) => s.scopeName).join(' '),
         signInPath: SIGN_IN_PATH,
         callbackPath: CALLBACK_PATH,
         sessionCookieName: props.sessionCookieName ?? 'cairn_session',

@@ -52,6 +52,21 @@ export function setSessionLostHandler(handler: (() => void) | null): void {
   onSessionLost = handler;
 }
 
+let accessToken: (() => Promise<string | null>) | null = null;
+
+/**
+ * Cognito mode: where the `Authorization: Bearer` access token comes from (the API's JWT authorizer
+ * checks it). Locally there is none: the server's HttpOnly cookie carries the session.
+ */
+export function setAccessTokenProvider(provider: (() => Promise<string | null>) | null): void {
+  accessToken = provider;
+}
+
+async function authHeaders(headers: Record<string, string>): Promise<Record<string, string>> {
+  const token = accessToken ? await accessToken() : null;
+  return token ? { ...headers, authorization: `Bearer ${token}` } : headers;
+}
+
 /** Paths where a 401 is an expected answer rather than a lost session. */
 const isAuthProbe = (path: string) => path.startsWith('/api/auth/') || path.startsWith('/s/');
 
@@ -61,10 +76,11 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers:
+      headers: await authHeaders(
         body === undefined
           ? { accept: 'application/json' }
           : { accept: 'application/json', 'content-type': 'application/json' },
+      ),
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch {
@@ -83,7 +99,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 export async function requestBlob(path: string, accept: string): Promise<Blob> {
   let res: Response;
   try {
-    res = await fetch(path, { method: 'GET', credentials: 'same-origin', headers: { accept } });
+    res = await fetch(path, { method: 'GET', credentials: 'same-origin', headers: await authHeaders({ accept }) });
   } catch {
     throw new ApiError(0, 'NETWORK', 'Cannot reach the server. Check your connection and try again.');
   }

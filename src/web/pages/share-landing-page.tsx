@@ -54,6 +54,17 @@ export function ShareLandingPage({ shareId }: { shareId: string }) {
         <Alert>{state.message}</Alert>
       </div>
     );
+  } else if ((state.kind === 'sign-in' || (state.info.requiresSignIn && !session.user)) && session.mode === 'cognito') {
+    // Deployed on AWS: recipients sign in on the hosted UI and come back to this share.
+    body = (
+      <div data-testid="landing-sign-in">
+        <h1>Sign in to open this share</h1>
+        <p>This share is only for the people it was sent to.</p>
+        <button type="button" class="button button-primary" onClick={() => void session.signIn(base)}>
+          Sign in
+        </button>
+      </div>
+    );
   } else if (state.kind === 'sign-in' || (state.info.requiresSignIn && !session.user)) {
     body = (
       <SignInForm

@@ -15,7 +15,7 @@ export interface EdgeAuthOptions {
   readonly issuer: string;
   /** The cookie the SPA writes with the Cognito ID token after the PKCE code exchange. */
   readonly cookieName: string;
-  /** Where a signed-out visitor is sent, with ?next=<the page asked for>. */
+  /** Where a signed-out visitor is sent, with ?next=<the page asked for, with its query string>. */
   readonly signInPath: string;
   /** Path prefixes served without a session: sign-in pages, share landing pages, static assets. */
   readonly publicPrefixes: readonly string[];
@@ -48,6 +48,17 @@ function isPublic(uri) {
   return false;
 }
 
+// The page asked for, query string included; CloudFront hands the values over as the viewer encoded them.
+function pageOf(request) {
+  var parts = [];
+  var qs = request.querystring || {};
+  for (var name in qs) {
+    var values = qs[name].multiValue || [qs[name]];
+    for (var i = 0; i < values.length; i++) parts.push(values[i].value === '' ? name : name + '=' + values[i].value);
+  }
+  return parts.length ? request.uri + '?' + parts.join('&') : request.uri;
+}
+
 function handler(event) {
   var request = event.request;
   var uri = request.uri;
@@ -56,7 +67,7 @@ function handler(event) {
       statusCode: 302,
       statusDescription: 'Found',
       headers: {
-        location: { value: SIGN_IN + '?next=' + encodeURIComponent(uri) },
+        location: { value: SIGN_IN + '?next=' + encodeURIComponent(pageOf(request)) },
         'cache-control': { value: 'no-store' }
       }
     };

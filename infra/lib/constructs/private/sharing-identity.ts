@@ -3,6 +3,9 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledgements.ts';
 
+/** The scopes the web client may ask for; the SPA asks for exactly these (config.json `scope`). */
+export const WEB_CLIENT_SCOPES = [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE];
+
 export interface SharingIdentityProps {
   readonly existingUserPool?: cognito.IUserPool;
   /** The hosted UI's base URL when an existing pool is given (its domain is not ours to create). */
@@ -79,14 +82,18 @@ export class SharingIdentity extends Construct {
     this.issuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.userPool.userPoolId}`;
   }
 
-  /** The web UI's client; made once the distribution's URLs (the callback URLs) are known. */
+  /**
+   * The web UI's client; made once the distribution's URLs (the callback URLs) are known. The SPA
+   * (src/web/lib/oauth-*.ts) sends `<origin>/auth/callback` as redirect_uri and `<origin>/` as the
+   * logout_uri, so each origin it is served from must appear in both lists.
+   */
   addWebClient(callbackUrls: string[], logoutUrls: string[], sessionDuration: Duration): cognito.UserPoolClient {
     return this.userPool.addClient('WebClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        scopes: WEB_CLIENT_SCOPES,
         callbackUrls,
         logoutUrls,
       },
