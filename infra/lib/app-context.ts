@@ -25,6 +25,8 @@ export interface AppContext {
   /** The Secrets Manager secret (JSON) holding CAIRN_UNLOCK_KEY and the `*Env` values of cairn.yaml. */
   readonly appSecretName: string;
   readonly alarmsFromAllSources: boolean;
+  /** The SES identity (domain, address or ARN) e-mail channels send as. */
+  readonly sesIdentity?: string;
 }
 
 const str = (node: Node, key: string): string | undefined => {
@@ -87,6 +89,7 @@ export function readAppContext(node: Node, projectRoot: string): AppContext {
     availabilityZones: azs.length > 0 ? azs : undefined,
     appSecretName: str(node, 'appSecretName') ?? 'cairn/app',
     alarmsFromAllSources: bool('forwardAllAlarms', false),
+    sesIdentity: str(node, 'sesIdentity'),
   };
   if (!/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(ctx.appSecretName))
     problems.push('appSecretName: letters, digits and /_+=.@-');

@@ -73,7 +73,6 @@ export function buildCairnApp(options: CairnAppOptions) {
     context,
     bundling,
     handlers: options.handlers.backups,
-    failureTopic: hub.hub.topic,
     eventsQueue: hub.hub.eventsQueue,
     description: 'Cairn: legacy backups',
   });

@@ -158,8 +158,8 @@ describe('EventNotificationHub', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
       });
-      // events, notify, channels and one per subscription
-      expect(hub.dlqAlarms.length).toBe(5);
+      // events, notify, channels, one per subscription and the runtime subscriptions' queue
+      expect(hub.dlqAlarms.length).toBe(6);
     });
 
     it('lets one poison message fail alone: the enrich worker reports batch item failures', () => {
@@ -264,6 +264,33 @@ describe('EventNotificationHub', () => {
       ]);
     });
 
+    it('delivers the subscriptions made through the API from one unfiltered queue, by their own filter policies', () => {
+      const queue = logicalId(t, 'AWS::SQS::Queue', 'HubRuntimeSubscriptionsQueue');
+      t.hasResourceProperties('AWS::SNS::Subscription', {
+        TopicArn: { Ref: logicalId(t, 'AWS::SNS::Topic', 'HubTopic') },
+        Protocol: 'sqs',
+        RawMessageDelivery: true,
+        Endpoint: { 'Fn::GetAtt': [queue, 'Arn'] },
+        FilterPolicy: Match.absent(),
+      });
+      t.hasResourceProperties('AWS::SQS::Queue', {
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(t, 'AWS::SQS::Queue', 'HubRuntimeSubscriptionsDlq'), 'Arn'] },
+          maxReceiveCount: 15,
+        },
+      });
+      const fn = logicalId(t, 'AWS::Lambda::Function', 'HubDeliverRuntimeFunction');
+      const vars = t.toJSON().Resources[fn].Properties.Environment.Variables;
+      expect(vars.SUBSCRIPTION_ORIGIN).toBe('runtime');
+      expect(vars.SUBSCRIPTION_NAME).toBeUndefined();
+      t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+        FunctionName: { Ref: fn },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      expect(hub.runtimeSubscriptionFunction?.role).toBeDefined();
+    });
+
     it('gives every hub function the queues, tables, topic and app secret its composition reads', () => {
       for (const f of Object.values(t.findResources('AWS::Lambda::Function'))) {
         expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
@@ -351,11 +378,73 @@ describe('EventNotificationHub', () => {
       expect(actions.sort()).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     });
 
+    it('lets no function send e-mail when no SES identity is given', () => {
+      const ses = allowStatements(t).filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
+      expect(ses).toEqual([]);
+      for (const f of Object.values(t.findResources('AWS::Lambda::Function')))
+        expect(f.Properties.Environment.Variables.SES_IDENTITY_ARN).toBeUndefined();
+    });
+
     it('reads the app secret by name only', () => {
       const reads = allowStatements(t).filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
-      expect(reads.length).toBe(5);
+      expect(reads.length).toBe(6);
       for (const s of reads) expect(JSON.stringify(s.Resource)).toContain(':secret:cairn/app-??????');
     });
+  });
+
+  describe('e-mail through SES', () => {
+    const withIdentity = (sesIdentity: string) => {
+      const { stack: s } = testStack();
+      const built = new EventNotificationHub(s, 'Hub', { ...props, sesIdentity, emailChannels: ['ops-mail'] });
+      return { s, built, template: synth(s) };
+    };
+    const sesStatements = (template: Template) =>
+      allowStatements(template).filter((st) => actionsOf(st).some((a) => a.startsWith('ses:')));
+
+    it('lets only the channel sender send, and only as the configured identity', () => {
+      const { s, built, template } = withIdentity('example.com');
+      const arn = {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:eu-west-1:123456789012:identity/example.com']],
+      };
+      expect(sesStatements(template)).toEqual([
+        { Effect: 'Allow', Action: ['ses:SendEmail', 'ses:SendRawEmail'], Resource: arn },
+      ]);
+      const sender = logicalId(template, 'AWS::Lambda::Function', 'HubChannelSenderHandlerFunction');
+      const senderRole = template.toJSON().Resources[sender].Properties.Role['Fn::GetAtt'][0];
+      const holders = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes('ses:SendEmail'),
+      );
+      expect(holders.map((p) => p.Properties.Roles)).toEqual([[{ Ref: senderRole }]]);
+      const withArn = Object.values(template.findResources('AWS::Lambda::Function')).filter(
+        (f) => f.Properties.Environment.Variables.SES_IDENTITY_ARN,
+      );
+      expect(withArn.map((f) => f.Properties.Environment.Variables.SES_IDENTITY_ARN)).toEqual([arn]);
+      expect(built.channelSenderFunction.role).toBeDefined();
+      expect(nagFindings(s)).toEqual([]);
+    });
+
+    it('takes an identity ARN as it is, e.g. one in another region', () => {
+      const arn = 'arn:aws:ses:us-east-1:123456789012:identity/alerts@example.com';
+      const { template } = withIdentity(arn);
+      expect(sesStatements(template).map((st) => st.Resource)).toEqual([arn]);
+    });
+
+    it('refuses e-mail channels without an identity, and an identity that is not one', () => {
+      const { stack: s } = testStack();
+      expect(() => new EventNotificationHub(s, 'NoIdentity', { ...props, emailChannels: ['ops-mail'] })).toThrow(
+        /alerts\.channels ops-mail send e-mail[\s\S]*set sesIdentity/,
+      );
+      expect(() => new EventNotificationHub(s, 'BadIdentity', { ...props, sesIdentity: 'not an identity' })).toThrow(
+        /sesIdentity must be a domain, an e-mail address or an SES identity ARN/,
+      );
+    });
+  });
+
+  it('leaves runtime subscriptions out when asked', () => {
+    const { stack: s } = testStack();
+    const built = new EventNotificationHub(s, 'Hub', { ...props, runtimeSubscriptions: false });
+    expect(built.runtimeSubscriptionQueue).toBeUndefined();
+    expect(Object.keys(synth(s).findResources('AWS::SNS::Subscription')).length).toBe(3);
   });
 
   describe('validation', () => {

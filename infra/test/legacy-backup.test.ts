@@ -2,8 +2,12 @@ import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKUPS_TABLE } from '../../src/adapters/aws/dynamodb/backup-table.ts';
+import { createTableInput } from '../../src/adapters/aws/dynamodb/tables.ts';
+import { lambdaEnv } from '../../src/runtime/lambda/env.ts';
 import { LegacyBackup, type LegacyBackupProps } from '../lib/constructs/legacy-backup.ts';
 import { InvalidPropsError } from '../lib/constructs/private/validation.ts';
 import {
@@ -51,6 +55,11 @@ function definitionOf(t: Template, prefix: string): any {
   const parts = sm['Fn::Join'][1] as unknown[];
   return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
 }
+
+/** A value of the right shape for an environment variable whose value is a CloudFormation token here. */
+const sample = (name: string) =>
+  ({ EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q', TOPIC_ARN: 'arn:aws:sns:eu-west-1:1:t' })[name] ??
+  (name === 'HOT_DB_SSLMODE' ? 'verify-full' : 'sample-value');
 
 /** Stacks whose VPC must not look up zones: synth runs offline (CairnBackupsStack does the same). */
 class OfflineStack extends Stack {
@@ -224,6 +233,54 @@ describe('LegacyBackup', () => {
     });
   });
 
+  describe('the functions', () => {
+    it('get the variables the backup handlers read, and the runs table shaped as the adapters define it', () => {
+      const expected = createTableInput('x', BACKUPS_TABLE);
+      t.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: expected.KeySchema,
+        GlobalSecondaryIndexes: expected.GlobalSecondaryIndexes,
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+      for (const prefix of ['BackupPlannerHandler', 'BackupChunkHandler']) {
+        const fn = t.toJSON().Resources[logicalId(t, 'AWS::Lambda::Function', prefix)].Properties;
+        const vars = fn.Environment.Variables as Record<string, unknown>;
+        expect(Object.keys(vars)).toEqual(
+          expect.arrayContaining(['BUCKET', 'KMS_KEY_ID', 'BACKUPS_TABLE', 'HOT_DB_SECRET_ID', 'APP_SECRET_ID']),
+        );
+        expect(vars).toMatchObject({
+          HOT_DB_NAME: 'cairn',
+          HOT_DB_SSLMODE: 'verify-full',
+          NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        });
+        // Every variable set here is one src/runtime/lambda/env.ts knows (Node's own aside).
+        const known = lambdaEnv(Object.fromEntries(Object.keys(vars).map((k) => [k, sample(k)])));
+        for (const k of Object.keys(vars).filter((k) => !k.startsWith('NODE_'))) expect(known, k).toHaveProperty(k);
+      }
+    });
+
+    it('report to the hub through its events queue when given one, not with a raw message on its topic', () => {
+      const { app } = testStack();
+      const s = new OfflineStack(app, 'WithHub', { env: { account: '123456789012', region: 'eu-west-1' } });
+      const topic = new sns.Topic(s, 'HubTopic', { enforceSSL: true });
+      const queue = new sqs.Queue(s, 'HubEvents', { enforceSSL: true });
+      const b = new LegacyBackup(s, 'Backup', { ...props(topic), eventsQueue: queue });
+      const w = Template.fromStack(s);
+      const d = definitionOf(w, 'BackupJoborders');
+      expect(d.States.PublishFailure).toBeUndefined();
+      expect(d.States.MarkFailed).toMatchObject({ Next: 'Failed' });
+      expect(d.States.MarkFailed.Parameters.Payload).toMatchObject({ action: 'fail', job: 'orders' });
+      w.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ EVENTS_QUEUE_URL: Match.anyValue() }) },
+      });
+      expect(JSON.stringify(w.toJSON())).not.toContain('TOPIC_ARN');
+      const send = allowStatements(w).filter((st) => actionsOf(st).includes('sqs:SendMessage'));
+      expect(send.length).toBe(2); // the planner (which also finalizes and fails runs) and the chunk worker
+      expect(allowStatements(w).filter((st) => actionsOf(st).includes('sns:Publish'))).toEqual([]);
+      expect(nagFindings(b)).toEqual([]);
+    });
+  });
+
   describe('the cold bucket', () => {
     it("moves each job's copies to Glacier after the hot period and deletes them after the cold period", () => {
       const bucket = t.toJSON().Resources[logicalId(t, 'AWS::S3::Bucket', 'BackupColdBucket')].Properties;
@@ -231,13 +288,13 @@ describe('LegacyBackup', () => {
         expect.arrayContaining([
           expect.objectContaining({
             Id: 'retention-orders',
-            Prefix: 'orders/',
+            Prefix: 'backups/orders/',
             Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 30 }],
             ExpirationInDays: 365,
           }),
           expect.objectContaining({
             Id: 'retention-invoices',
-            Prefix: 'invoices/',
+            Prefix: 'backups/invoices/',
             Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 7 }],
             ExpirationInDays: 90,
           }),
@@ -277,7 +334,8 @@ describe('LegacyBackup', () => {
     it("lets the workers write only under the jobs' prefixes", () => {
       const s3 = allowStatements(t).filter((s) => actionsOf(s).includes('s3:PutObject'));
       expect(s3.length).toBe(2);
-      for (const s of s3) expect(JSON.stringify(s.Resource)).toMatch(/\/orders\/\*".*\/invoices\/\*"/);
+      for (const s of s3)
+        expect(JSON.stringify(s.Resource)).toMatch(/\/backups\/orders\/\*".*\/backups\/invoices\/\*"/);
     });
   });
 

@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -20,9 +21,29 @@ import { LogAlarms, type AlarmSpec, type MetricFilterSpec } from './private/log-
 import { QueueWithDlq } from './private/queue-with-dlq.ts';
 import { TopicQueueSubscription } from './private/topic-queue-subscription.ts';
 import { EVENT_NOTIFICATION_HUB_RULES } from './private/event-notification-hub-rules.ts';
-import { validateProps } from './private/validation.ts';
+import { validateProps, type PropsRule } from './private/validation.ts';
 
 export type { AlarmSpec, MetricFilterSpec };
+
+/** Receives of an event on the runtime subscriptions' queue before its DLQ (a subscription's default). */
+const RUNTIME_SUBSCRIPTION_RECEIVES = 15;
+
+const SES_IDENTITY =
+  /^(arn:aws[\w-]*:ses:[a-z0-9-]+:\d{12}:identity\/.+|[^@\s]+@[^@\s]+\.[^@\s]+|([a-z0-9-]+\.)+[a-z]{2,})$/i;
+
+/** E-mail goes out through SES on AWS: the identity must be given when cairn.yaml has e-mail channels. */
+const EMAIL_RULES: readonly PropsRule<EventNotificationHubProps>[] = [
+  {
+    fails: (p) => (p.emailChannels?.length ?? 0) > 0 && !p.sesIdentity,
+    message: (p) =>
+      `alerts.channels ${p.emailChannels!.join(', ')} send e-mail, which goes out through SES on AWS: set sesIdentity, the verified domain or address they send from`,
+  },
+  {
+    fails: (p) =>
+      p.sesIdentity !== undefined && !Token.isUnresolved(p.sesIdentity) && !SES_IDENTITY.test(p.sesIdentity),
+    message: (p) => `sesIdentity must be a domain, an e-mail address or an SES identity ARN, not "${p.sesIdentity}"`,
+  },
+];
 
 /** Lambda entries (TypeScript files, relative to bundling.projectRoot). */
 export interface EventNotificationHubHandlers {
@@ -51,11 +72,30 @@ export interface EventNotificationHubProps {
   readonly bundling: HandlerBundling;
   /** alerts.queue.maxReceiveCount: receives before a message goes to the DLQ. @default 5 */
   readonly maxReceiveCount?: number;
+  /**
+   * alerts.delivery.maxReceiveCount: receives before a channel message, or a subscription's delivery
+   * without its own count, goes to a DLQ. Receivers outside Cairn get longer than the hub's queues.
+   * @default 15
+   */
+  readonly deliveryMaxReceiveCount?: number;
   /** alerts.queue.visibilityTimeout; at least the enrich function's timeout. @default 30 seconds */
   readonly visibilityTimeout?: Duration;
   /** @default 30 seconds */
   readonly enrichTimeout?: Duration;
   readonly subscriptions?: readonly HubSubscription[];
+  /**
+   * Deliver the subscriptions made at runtime through the API (stored in the state table): one queue
+   * fed every event and one deliverer that applies their filter policies. @default true
+   */
+  readonly runtimeSubscriptions?: boolean;
+  /**
+   * The SES identity e-mail channels send as: a verified domain or address (in this stack's region), or
+   * an identity ARN (a token is taken as an ARN, e.g. `ses.EmailIdentity#emailIdentityArn`). Only the
+   * channel sender may send, and only as this identity.
+   */
+  readonly sesIdentity?: string;
+  /** cairn.yaml's e-mail channels, by name: with any, sesIdentity is required (mail goes out through SES). */
+  readonly emailChannels?: readonly string[];
   /** A filter policy on the notifier's subscription (SNS syntax); none: the notifier sees every event. */
   readonly notifierFilterPolicy?: Record<string, unknown>;
   /**
@@ -111,13 +151,16 @@ export class EventNotificationHub extends Construct {
   public readonly subscriptionQueues: Record<string, QueueWithDlq> = {};
   /** One deliverer per subscription (SUBSCRIPTION_NAME), so each has its own queue, DLQ and retries. */
   public readonly subscriptionFunctions: Record<string, HandlerFunction> = {};
+  /** The queue and deliverer of the subscriptions made through the API (SUBSCRIPTION_ORIGIN=runtime). */
+  public readonly runtimeSubscriptionQueue?: QueueWithDlq;
+  public readonly runtimeSubscriptionFunction?: HandlerFunction;
   public readonly logAlarms: LogAlarms;
   public readonly alarmRule: events.Rule;
   public readonly dlqAlarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: EventNotificationHubProps) {
     super(scope, id);
-    validateProps('EventNotificationHub', props, EVENT_NOTIFICATION_HUB_RULES);
+    validateProps('EventNotificationHub', props, [...EVENT_NOTIFICATION_HUB_RULES, ...EMAIL_RULES]);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const deletionProtection = props.deletionProtection ?? true;
     const visibilityTimeout = props.visibilityTimeout ?? Duration.seconds(30);
@@ -156,7 +199,7 @@ export class EventNotificationHub extends Construct {
     });
     this.channels = new QueueWithDlq(this, 'Channels', {
       purpose: 'the channels queue (Slack, PagerDuty, e-mail, …)',
-      maxReceiveCount: props.maxReceiveCount ?? 5,
+      maxReceiveCount: props.deliveryMaxReceiveCount ?? 15,
       visibilityTimeout: Duration.seconds(60),
     });
 
@@ -251,11 +294,22 @@ export class EventNotificationHub extends Construct {
     );
     // Retrying a failed send later re-queues it with a delay.
     this.channels.queue.grantSendMessages(this.channelSenderFunction.role);
+    if (props.sesIdentity) {
+      const identityArn =
+        Token.isUnresolved(props.sesIdentity) || props.sesIdentity.startsWith('arn:')
+          ? props.sesIdentity
+          : Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.sesIdentity });
+      this.channelSenderFunction.function.addEnvironment('SES_IDENTITY_ARN', identityArn);
+      // SESv2 SendEmail with raw content: sending as this identity only.
+      this.channelSenderFunction.role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [identityArn] }),
+      );
+    }
 
     for (const s of props.subscriptions ?? []) {
       const q = new QueueWithDlq(this, `Sub-${s.name}`, {
         purpose: `subscription ${s.name}`,
-        maxReceiveCount: s.maxReceiveCount ?? 10,
+        maxReceiveCount: s.maxReceiveCount ?? props.deliveryMaxReceiveCount ?? 15,
         visibilityTimeout: Duration.seconds(60),
       });
       new TopicQueueSubscription(q, 'Subscription', {
@@ -278,6 +332,26 @@ export class EventNotificationHub extends Construct {
       this.subscriptionFunctions[s.name] = fn;
     }
 
+    if (props.runtimeSubscriptions ?? true) {
+      const q = new QueueWithDlq(this, 'RuntimeSubscriptions', {
+        purpose: 'the subscriptions made through the API',
+        maxReceiveCount: RUNTIME_SUBSCRIPTION_RECEIVES,
+        visibilityTimeout: Duration.seconds(60),
+      });
+      // No filter policy: policies of subscriptions made at runtime are applied by the deliverer.
+      new TopicQueueSubscription(q, 'Subscription', { topic: this.topic, queue: q.queue });
+      const fn = hubFunction(
+        'DeliverRuntime',
+        props.handlers.subscriptionDeliverer,
+        'Cairn hub: delivers events to the subscriptions made through the API',
+        Duration.seconds(60),
+        { SUBSCRIPTION_ORIGIN: 'runtime' },
+      );
+      fn.function.addEventSource(new SqsEventSource(q.queue, { batchSize: 10, reportBatchItemFailures: true }));
+      this.runtimeSubscriptionQueue = q;
+      this.runtimeSubscriptionFunction = fn;
+    }
+
     this.logAlarms = new LogAlarms(this, 'LogAlarms', {
       logGroupNames: props.logGroupNames,
       metricFilters: props.metricFilters ?? [],
@@ -286,9 +360,13 @@ export class EventNotificationHub extends Construct {
       logGroupRetention: logs.RetentionDays.ONE_MONTH,
     });
 
-    this.dlqAlarms = [this.events, this.notifier, this.channels, ...Object.values(this.subscriptionQueues)].map(
-      (q) => q.dlqAlarm,
-    );
+    this.dlqAlarms = [
+      this.events,
+      this.notifier,
+      this.channels,
+      ...Object.values(this.subscriptionQueues),
+      ...(this.runtimeSubscriptionQueue ? [this.runtimeSubscriptionQueue] : []),
+    ].map((q) => q.dlqAlarm);
     const alarmArns = [...this.logAlarms.alarms.map((a) => a.attrArn), ...this.dlqAlarms.map((a) => a.alarmArn)];
     this.alarmRule = new events.Rule(this, 'AlarmStateChanges', {
       description: 'Cairn hub: CloudWatch alarm state changes become events on the queue',

@@ -12,7 +12,7 @@ import { BackupWorkflow, type BackupSchedule, type ChunkRetry } from './private/
 import { accessLogsBucket, privateBucket } from './private/buckets.ts';
 import { DataTable } from './private/data-table.ts';
 import { BACKUPS_TABLE } from './private/tables.ts';
-import { OBJECT_PREFIX_REASON, grantObjects, grantPublish, grantTable } from './private/grants.ts';
+import { OBJECT_PREFIX_REASON, grantObjects, grantTable } from './private/grants.ts';
 import { HandlerFunction, type HandlerBundling } from './private/handler-function.ts';
 import { HotDatabase, backupVpc, type HotDatabaseOptions } from './private/hot-database.ts';
 import { LEGACY_BACKUP_RULES } from './private/legacy-backup-rules.ts';
@@ -20,11 +20,14 @@ import { validateProps } from './private/validation.ts';
 
 export type { BackupSchedule, ChunkRetry, HotDatabaseOptions };
 
+/** Where a job's cold copies live in the bucket: the backup core's keys (src/core/backups/keys.ts). */
+export const coldPrefix = (job: string) => `backups/${job}/`;
+
 /** Lambda entries (TypeScript files, relative to bundling.projectRoot). */
 export interface LegacyBackupHandlers {
   /** Plans a run into chunks, finalizes it (manifest, cursor, retention) or marks it failed, e.g. src/runtime/lambda/backup-planner.ts. */
   readonly planner: string;
-  /** Copies one chunk to the cold bucket and the hot database, e.g. src/runtime/lambda/backup-chunk.ts. */
+  /** Copies one chunk to the cold bucket and the run's staging table in the hot database, e.g. src/runtime/lambda/backup-chunk.ts. */
   readonly chunk: string;
   /**
    * Finalizes a run (manifest, cursor, retention) or marks it failed; default: the planner, which then
@@ -35,7 +38,7 @@ export interface LegacyBackupHandlers {
 
 /** A job of cairn.yaml's backups: when it runs and how long its copies are kept. */
 export interface BackupJob {
-  /** Lower-case letters, digits and -; also the job's key prefix in the cold bucket (`<name>/`). */
+  /** Lower-case letters, digits and -; its cold copies live under `backups/<name>/` (core/backups/keys.ts). */
   readonly name: string;
   readonly schedules: readonly BackupSchedule[];
   /** Chunks copied at once (the Map state's MaxConcurrency). @default 4 */
@@ -64,9 +67,17 @@ export interface LegacyBackupProps {
   readonly natGateways?: number;
   /** Object Lock on the cold bucket: copies cannot be deleted or overwritten before this retention. */
   readonly objectLock?: { readonly mode: 'GOVERNANCE' | 'COMPLIANCE'; readonly retention: Duration };
-  /** The hub's topic: failures are published there. */
+  /**
+   * A plain SNS topic (e-mail, chat) that hears of failed executions from the state machine, as a JSON
+   * summary — used only without `eventsQueue`. Not the hub's topic: its subscribers read each event from
+   * the hub's history, so the hub hears of backups through `eventsQueue` instead.
+   */
   readonly failureTopic?: sns.ITopic;
-  /** The hub's events queue: finished runs are reported there when the job asks for it. */
+  /**
+   * The hub's events queue: the backup functions send `backup.failed`, `backup.finished` and
+   * `backup.late` there as source `cairn` (as the local runtime's outbox does), per the job's `notify`;
+   * the hub enriches, records and routes them and publishes them on its topic.
+   */
   readonly eventsQueue?: sqs.IQueue;
   /**
    * The application secret (JSON of names to values): the `*Env` names of cairn.yaml, e.g. a source's
@@ -88,7 +99,8 @@ export interface LegacyBackupProps {
  * Legacy backups on AWS: EventBridge Scheduler starts one Step Functions state machine per job on the
  * job's schedules (cron with a time zone, no flexible window); the planner splits a run into chunks that
  * workers copy in parallel to the cold bucket (Glacier after the hot period, deleted after the cold
- * period, optional Object Lock) and to the hot Postgres; failures go to the hub's topic.
+ * period, optional Object Lock) and to the hot Postgres's staging table; finalize applies the staged rows
+ * at once; failures reach the hub through its events queue (or a plain failureTopic without one).
  */
 export class LegacyBackup extends Construct {
   public readonly encryptionKey: kms.IKey;
@@ -136,7 +148,7 @@ export class LegacyBackup extends Construct {
           .filter((j) => j.hotRetention !== undefined || j.coldRetention !== undefined)
           .map((j) => ({
             id: `retention-${j.name}`,
-            prefix: `${j.name}/`,
+            prefix: coldPrefix(j.name),
             transitions: j.hotRetention
               ? [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: j.hotRetention }]
               : undefined,
@@ -193,13 +205,18 @@ export class LegacyBackup extends Construct {
           securityGroups: [this.workersSecurityGroup!, ...(props.existingDatabase?.securityGroups ?? [])],
         }
       : {};
+    // The names src/runtime/lambda/env.ts reads (backup-compose.ts wires them).
     const environment: Record<string, string> = {
       BUCKET: this.coldBucket.bucketName,
       KMS_KEY_ID: this.encryptionKey.keyArn,
       [BACKUPS_TABLE.env]: this.runsTable.tableName,
       HOT_DB_SECRET_ID: this.databaseSecret.secretArn,
+      // RDS's generated secret names no database: the one HotDatabase creates (private/hot-database.ts).
+      ...(this.database ? { HOT_DB_NAME: 'cairn' } : {}),
+      // RDS forces TLS; the runtime's bundle of Amazon CAs (RDS's included) lets the workers verify it.
+      HOT_DB_SSLMODE: 'verify-full',
+      NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
       ...(props.appSecret ? { APP_SECRET_ID: props.appSecret.secretName } : {}),
-      ...(props.failureTopic ? { TOPIC_ARN: props.failureTopic.topicArn } : {}),
       ...(props.eventsQueue ? { EVENTS_QUEUE_URL: props.eventsQueue.queueUrl } : {}),
     };
     this.plannerFunction = new HandlerFunction(this, 'PlannerHandler', {
@@ -207,7 +224,8 @@ export class LegacyBackup extends Construct {
       ...network,
       entry: props.handlers.planner,
       description: 'Cairn backups: plan, finalize or fail a run',
-      timeout: Duration.minutes(5),
+      // Finalizing upserts a whole run into the live table in one transaction: Lambda's longest.
+      timeout: Duration.minutes(15),
       environment,
     });
     this.chunkFunction = new HandlerFunction(this, 'ChunkHandler', {
@@ -225,12 +243,12 @@ export class LegacyBackup extends Construct {
         ...network,
         entry: props.handlers.finalize,
         description: 'Cairn backups: finalize or fail a run',
-        timeout: Duration.minutes(5),
+        timeout: Duration.minutes(15),
         environment,
       });
     }
     const finalizer = this.finalizeFunction ?? this.plannerFunction;
-    const prefixes = props.jobs.map((j) => `${j.name}/`);
+    const prefixes = props.jobs.map((j) => coldPrefix(j.name));
     for (const fn of [
       this.plannerFunction,
       this.chunkFunction,
@@ -243,11 +261,11 @@ export class LegacyBackup extends Construct {
     }
     if (prefixes.length > 0) {
       grantObjects(this.coldBucket, this.chunkFunction.role, { read: true, write: true, list: true, prefixes });
-      grantObjects(this.coldBucket, this.plannerFunction.role, { read: true, list: true, prefixes });
+      // The planner removes what a run an ended execution left behind copied.
+      grantObjects(this.coldBucket, this.plannerFunction.role, { read: true, delete: true, list: true, prefixes });
       // Finalizing writes the manifest and applies the keep rules (restic-style).
       grantObjects(this.coldBucket, finalizer.role, { read: true, write: true, delete: true, list: true, prefixes });
     }
-    if (props.failureTopic) grantPublish(props.failureTopic, finalizer.role);
 
     for (const job of props.jobs) {
       this.workflows[job.name] = new BackupWorkflow(this, `Job-${job.name}`, {
@@ -257,7 +275,9 @@ export class LegacyBackup extends Construct {
         planner: this.plannerFunction.function,
         chunkWorker: this.chunkFunction.function,
         finalizer: finalizer.function,
-        failureTopic: props.failureTopic,
+        // With the hub's queue the fail step reports through it; a raw message on the hub's topic would
+        // name no event of its history.
+        failureTopic: props.eventsQueue ? undefined : props.failureTopic,
         chunkRetry: props.chunkRetry ?? { maxAttempts: 3, interval: Duration.seconds(10), backoffRate: 2 },
         timeout: props.runTimeout ?? Duration.hours(12),
       });
@@ -265,7 +285,7 @@ export class LegacyBackup extends Construct {
 
     allowWildcards(this, [
       TABLE_INDEX_WILDCARD,
-      { kind: 'Resource', pattern: /^<[A-Za-z0-9]+\.Arn>\/[a-z0-9-]+\/\*$/, reason: OBJECT_PREFIX_REASON },
+      { kind: 'Resource', pattern: /^<[A-Za-z0-9]+\.Arn>\/backups\/[a-z0-9-]+\/\*$/, reason: OBJECT_PREFIX_REASON },
     ]);
   }
 }

@@ -37,6 +37,11 @@ export class CairnHubStack extends Stack {
       handlers: props.handlers,
       bundling: props.bundling,
       maxReceiveCount: alerts.queue.maxReceiveCount,
+      deliveryMaxReceiveCount: alerts.delivery.maxReceiveCount,
+      sesIdentity: props.context.sesIdentity,
+      emailChannels: Object.entries(alerts.channels)
+        .filter(([, c]) => c.type === 'email')
+        .map(([name]) => name),
       visibilityTimeout: Duration.seconds(Math.max(30, alerts.queue.visibilityTimeout)),
       subscriptions: alerts.subscriptions.map((s) => ({
         name: s.name,

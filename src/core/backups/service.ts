@@ -179,7 +179,8 @@ export class BackupService {
   }
 }
 
-function summary(run: BackupRun): Record<string, unknown> {
+/** A run as the hub's backup.* events carry it (both runtimes). */
+export function summary(run: BackupRun): Record<string, unknown> {
   return {
     runId: run.id,
     mode: run.mode,

@@ -4,6 +4,7 @@
  * start, on first use, so a function only needs the variables and permissions of what it uses.
  * Nothing here imports a local adapter that touches SQLite, the disk store or SMTP; the runtime-neutral
  * ones it reuses (fetch HTTP client, scrypt hasher, JWT tokens) are allow-listed in test/aws/bundle.test.ts.
+ * Mailers are passed in by channel-sender.ts, so only that bundle carries nodemailer and the SES client.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -13,6 +14,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CognitoIdentity } from '../../adapters/aws/cognito-identity.ts';
 import { DynamoAuditRepository } from '../../adapters/aws/dynamodb/audit-repository.ts';
+import { DynamoAttemptLimiter } from '../../adapters/aws/dynamodb/attempt-limiter.ts';
 import { DynamoDeliveryRepository } from '../../adapters/aws/dynamodb/delivery-repository.ts';
 import { documentClient } from '../../adapters/aws/dynamodb/dynamo.ts';
 import { DynamoEventHistory } from '../../adapters/aws/dynamodb/event-history.ts';
@@ -40,14 +42,15 @@ import {
   resolveChannels,
   Silences,
   type ChannelMessage,
+  type ResolvedChannel,
 } from '../../core/alerts/notify/index.ts';
 import { SubscriptionDirectory, subscriptionsFromConfig } from '../../core/alerts/topic/index.ts';
 import { EnrichWorker } from '../../core/alerts/workers/enrich-worker.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
-import { FailureRateLimiter } from '../../core/rate-limiter.ts';
 import { SharingService } from '../../core/sharing/service.ts';
 import { ShareSweeper } from '../../core/sharing/sweeper.ts';
 import type { SharingLimits } from '../../core/sharing/limits.ts';
+import type { Mailer } from '../../ports/alerts.ts';
 import type { Queue } from '../../ports/queue.ts';
 import { withBuiltinSources } from '../local/hub-sources.ts';
 import { CognitoUserService } from './cognito-users.ts';
@@ -102,10 +105,11 @@ function sharingLimits(c: CairnConfig): SharingLimits {
   };
 }
 
-const retryPolicy = () => {
-  const q = config().alerts.queue;
-  return { baseSeconds: q.backoffBase, maxSeconds: q.backoffMax, maxReceiveCount: q.maxReceiveCount };
-};
+const retryPolicy = (q: { backoffBase: number; backoffMax: number; maxReceiveCount: number }) => ({
+  baseSeconds: q.backoffBase,
+  maxSeconds: q.backoffMax,
+  maxReceiveCount: q.maxReceiveCount,
+});
 
 /** The hub's `events` queue (ingest, domain events), with its ledger in the hub table when there is one. */
 export const eventsQueue = once((): Queue<IngestedEvent> => {
@@ -157,13 +161,17 @@ export const sharing = once(() => {
   const events = new SqsEventBus(eventsQueue(), clock);
   const limits = sharingLimits(config());
   const p = config().sharing.passwordAttempts;
-  const limiter = (limit: number) =>
-    new FailureRateLimiter(
-      { limit, windowSeconds: p.window },
+  // In the sharing table, so every Lambda instance counts the same guesses (an in-memory count would
+  // give an attacker a fresh allowance on each cold start and each concurrent instance).
+  const limiter = (name: string, limit: number) =>
+    new DynamoAttemptLimiter({
+      doc,
+      table,
+      name,
+      rule: { limit, windowSeconds: p.window },
+      refusal: { code: 'CAIRN_SHARE_PASSWORD_RATE_LIMITED', what: 'password attempts for this share' },
       clock,
-      'CAIRN_SHARE_PASSWORD_RATE_LIMITED',
-      'password attempts for this share',
-    );
+    });
   const service = new SharingService({
     files,
     shares,
@@ -174,8 +182,8 @@ export const sharing = once(() => {
     events,
     clock,
     limits,
-    unlockLimiter: limiter(p.limit),
-    shareUnlockLimiter: limiter(p.limit * 10),
+    unlockLimiter: limiter('share-unlock', p.limit),
+    shareUnlockLimiter: limiter('share-unlock-all', p.limit * 10),
   });
   const sweeper = new ShareSweeper({ files, shares, objects, events, clock, limits, logger });
   return { service, sweeper, objects };
@@ -190,6 +198,14 @@ export const unlockTokens = once(async () => {
   if (bytes.length < 32) throw new Error('CAIRN_UNLOCK_KEY (in the app secret) must be at least 32 bytes, base64');
   return new JwtSessionTokens(bytes, 3600, clock, 'cairn-share-unlock');
 });
+
+/**
+ * Makes the mailers of the e-mail channels (undefined: there are none), throwing a ConfigError when they
+ * cannot be made. Passed in by channel-sender.ts, so only that bundle carries nodemailer and SES.
+ */
+export type MailersFor = (
+  channels: Record<string, ResolvedChannel>,
+) => { mailerFor: (channel: string) => Mailer } | undefined;
 
 /** The hub's stores and workers over DynamoDB, SQS and SNS. */
 export const hub = once(async () => {
@@ -207,13 +223,34 @@ export const hub = once(async () => {
   const silenceStore = new DynamoSilenceStore(doc, hubTable);
   const silences = new Silences(a.silences, silenceStore);
   const http = new FetchHttpClient();
-  const retry = retryPolicy();
+  const retry = retryPolicy(a.queue);
+  // Channels and subscriptions: receivers outside Cairn, retried for longer (alerts.delivery); the
+  // infra gives their queues the same maxReceiveCount.
+  const deliveryRetry = retryPolicy(a.delivery);
   const topic = () =>
     new SnsTopic({
       client: clients.sns(),
       topicArn: required(e, 'TOPIC_ARN'),
       ...(e.SNS_ATTRIBUTE_LABELS ? { attributeLabels: e.SNS_ATTRIBUTE_LABELS.split(',').map((s) => s.trim()) } : {}),
     });
+  let sender: ChannelSender | undefined;
+  const makeSender = (mailers: MailersFor) => {
+    const channels = resolveChannels(a.channels, vars);
+    const mail = mailers(channels); // before the sender exists: a missing mail identity fails here, not on a send
+    return new ChannelSender({
+      channels,
+      ...(mail ? { mailerFor: mail.mailerFor } : {}),
+      history,
+      deliveries,
+      http,
+      clock,
+      logger,
+      retry: deliveryRetry,
+      ...(e.PUBLIC_URL
+        ? { format: { eventUrl: (id: string) => `${e.PUBLIC_URL}/alerts/events/${encodeURIComponent(id)}` } }
+        : {}),
+    });
+  };
   return {
     history,
     deliveries,
@@ -222,6 +259,7 @@ export const hub = once(async () => {
     silenceStore,
     http,
     retry,
+    deliveryRetry,
     enrichWorker: once(
       () =>
         new EnrichWorker({
@@ -248,21 +286,8 @@ export const hub = once(async () => {
           retry,
         }),
     ),
-    sender: once(
-      () =>
-        new ChannelSender({
-          channels: resolveChannels(a.channels, vars),
-          history,
-          deliveries,
-          http,
-          clock,
-          logger,
-          retry,
-          ...(e.PUBLIC_URL
-            ? { format: { eventUrl: (id: string) => `${e.PUBLIC_URL}/alerts/events/${encodeURIComponent(id)}` } }
-            : {}),
-        }),
-    ),
+    /** The channel sender, made on first use with that caller's mailers (a throw is not kept). */
+    sender: (mailers: MailersFor): ChannelSender => (sender ??= makeSender(mailers)),
     ingest: once(() =>
       IngestService.create({
         sources: a.sources,

@@ -13,6 +13,14 @@ const schema = z.object({
   SHARING_TABLE: z.string().min(3).optional(),
   EVENTS_TABLE: z.string().min(3).optional(),
   HUB_TABLE: z.string().min(3).optional(),
+  /** The backups' runs, chunks, cursors and leases (src/adapters/aws/dynamodb/backup-table.ts). */
+  BACKUPS_TABLE: z.string().min(3).optional(),
+  /** The hot database's Secrets Manager secret (RDS's JSON: host, port, username, password, dbname). */
+  HOT_DB_SECRET_ID: z.string().min(1).optional(),
+  /** The hot database's name when its secret has no `dbname` (RDS's generated secret has none). */
+  HOT_DB_NAME: z.string().min(1).optional(),
+  /** TLS to the hot database: verify-full checks RDS's certificate (NODE_EXTRA_CA_CERTS holds its CAs). */
+  HOT_DB_SSLMODE: z.enum(['verify-full', 'no-verify', 'disable']).default('verify-full'),
   EVENTS_QUEUE_URL: z.url().optional(),
   EVENTS_DLQ_URL: z.url().optional(),
   CHANNELS_QUEUE_URL: z.url().optional(),
@@ -29,6 +37,13 @@ const schema = z.object({
   SNS_ATTRIBUTE_LABELS: z.string().optional(),
   /** The subscription a subscription-deliverer function serves; unset: every subscription, by filter policy. */
   SUBSCRIPTION_NAME: z.string().optional(),
+  /** With SUBSCRIPTION_NAME unset: serve only subscriptions of this origin (runtime: those made by the API). */
+  SUBSCRIPTION_ORIGIN: z.enum(['config', 'runtime']).optional(),
+  /** The SES identity e-mail channels send as (arn:aws:ses:<region>:<account>:identity/<domain or address>). */
+  SES_IDENTITY_ARN: z
+    .string()
+    .regex(/^arn:aws[\w-]*:ses:[a-z0-9-]+:\d{12}:identity\/.+$/, 'an SES identity ARN')
+    .optional(),
 });
 
 export type LambdaEnv = Readonly<z.infer<typeof schema>>;

@@ -6,13 +6,13 @@
 import type { Clock } from '../../core/clock.ts';
 import { BackupService } from '../../core/backups/service.ts';
 import type { BackupDeps } from '../../core/backups/context.ts';
-import type { BackupJobSpec } from '../../core/backups/model.ts';
-import type { BackupJobConfig, BackupsConfig } from '../../config/backups.ts';
+import type { BackupsConfig } from '../../config/backups.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import { ObjectColdStore } from '../../adapters/local/backups/cold-store.ts';
-import { createHotTarget, createSource, describeSource } from '../../adapters/local/backups/factory.ts';
+import { createHotTarget, createSource } from '../../adapters/local/backups/factory.ts';
+import { jobSpec } from '../../config/backup-jobs.ts';
 import { SqliteJobLease } from '../../adapters/local/backups/lease.ts';
 import { SqliteBackupRunRepository } from '../../adapters/local/backups/run-repository.ts';
 import type { Db } from '../../adapters/local/sqlite/db.ts';
@@ -34,27 +34,7 @@ export type WithBackups = { readonly backups?: BackupsConfig; readonly dataDir: 
 
 const DEFAULT_BACKUPS: BackupsConfig = { jobs: {}, leaseTtl: 60 };
 
-export function jobSpec(name: string, job: BackupJobConfig): BackupJobSpec {
-  const table =
-    job.hot?.table ?? ('table' in job.source && job.source.table ? job.source.table : name.replace(/-/g, '_'));
-  return {
-    name,
-    mode: job.mode,
-    source: describeSource(job.source),
-    cursor: job.cursor ? { column: job.cursor.column } : null,
-    chunkRows: job.cold.chunkRows,
-    compressionLevel: job.cold.level,
-    concurrency: job.concurrency,
-    retries: job.retries,
-    backoffMs: job.retryBackoff * 1000,
-    hotTable: job.hot ? table : null,
-    retention: Object.fromEntries(Object.entries(job.retention).filter(([, v]) => v !== undefined)),
-    notify: job.notify,
-    timeZone: job.schedule.timeZone,
-    schedule: { incremental: job.schedule.incremental ?? null, full: job.schedule.full ?? null },
-    missedRunPolicy: job.missedRunPolicy,
-  };
-}
+export { jobSpec };
 
 export function createBackupService(
   config: WithBackups,

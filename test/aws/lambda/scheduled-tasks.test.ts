@@ -72,7 +72,13 @@ describe('backup task handlers', () => {
     const { backupChunkHandler } = await import('../../../src/runtime/lambda/backup-chunk.ts');
     const tasks = {
       plan: async () => ({ job: 'crm', runId: 'r1', chunks: [{ index: 0, label: 'id 1..5' }] }),
-      runChunk: async () => ({ job: 'crm', runId: 'r1', index: 0, rows: 5, bytes: 99 }),
+      runChunk: async () => ({ job: 'crm', runId: 'r1', index: 0, rows: 5, bytes: 99, skipped: false }),
+      finalize: async () => {
+        throw new Error('not called');
+      },
+      fail: async () => {
+        throw new Error('not called');
+      },
     };
     expect(await backupPlannerHandler(tasks)({ job: 'crm' }, context)).toMatchObject({
       runId: 'r1',
@@ -84,8 +90,11 @@ describe('backup task handlers', () => {
     await expect(backupChunkHandler(tasks)({ job: 'crm' } as never, context)).rejects.toThrow(/runId/);
   });
 
-  it('say plainly that backups are not wired on AWS yet', async () => {
+  it('name the missing table setting when the function was deployed without one', async () => {
     const { handler } = await import('../../../src/runtime/lambda/backup-planner.ts');
-    await expect(handler({ job: 'crm' }, context)).rejects.toMatchObject({ code: 'CAIRN_BACKUP_NOT_WIRED' });
+    await expect(handler({ job: 'crm' }, context)).rejects.toMatchObject({
+      name: 'CAIRN_CONFIG_INVALID',
+      message: expect.stringContaining('BACKUPS_TABLE'),
+    });
   });
 });

@@ -13,6 +13,11 @@ export const EVENT_NOTIFICATION_HUB_RULES: readonly PropsRule<EventNotificationH
   },
   {
     fails: (p) =>
+      p.deliveryMaxReceiveCount !== undefined && (p.deliveryMaxReceiveCount < 1 || p.deliveryMaxReceiveCount > 1000),
+    message: 'deliveryMaxReceiveCount must be between 1 and 1000',
+  },
+  {
+    fails: (p) =>
       (p.visibilityTimeout ?? Duration.seconds(30)).toSeconds({ integral: false }) <
       (p.enrichTimeout ?? Duration.seconds(30)).toSeconds({ integral: false }),
     message:

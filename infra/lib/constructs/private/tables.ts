@@ -4,6 +4,5 @@
  * createTableInput). Only data crosses here: the definitions import nothing at run time.
  */
 export { EVENTS_TABLE, HUB_TABLE, SHARING_TABLE } from '../../../../src/adapters/aws/dynamodb/tables.ts';
-
-/** The backups' runs, chunks, cursors and leases (its adapter has not defined it yet). */
-export const BACKUPS_TABLE = { env: 'BACKUPS_TABLE', ttlAttribute: 'ttl', indexes: ['gsi1'] } as const;
+/** The backups' runs, chunks, cursors and leases, as their DynamoDB adapters define the table. */
+export { BACKUPS_TABLE } from '../../../../src/adapters/aws/dynamodb/backup-table.ts';

@@ -100,29 +100,3 @@ export async function openRestoreTarget(to: string, cwd: string) {
     throw restoreTargetInvalid(`Cannot restore to ${to}: use sqlite:PATH, postgres://… or a directory.`);
   return { kind: 'dir' as const, dir: resolve(cwd, to), label: to };
 }
-
-/** What a manifest may say about a source: never a password or a token. */
-export function describeSource(source: BackupSourceConfig): { type: string } & Record<string, unknown> {
-  switch (source.type) {
-    case 'sqlite':
-      return {
-        type: 'sqlite',
-        path: source.path,
-        ...(source.table ? { table: source.table } : { query: source.query }),
-      };
-    case 'postgres': {
-      const where = source.url ? source.url.replace(/\/\/[^@/]*@/, '//') : `$${source.urlEnv}`;
-      return {
-        type: 'postgres',
-        url: where,
-        ...(source.table ? { table: source.table, schema: source.schema ?? null } : { query: source.query }),
-      };
-    }
-    case 'rest':
-      return { type: 'rest', url: source.url.split('?')[0], pagination: source.pagination.style };
-    case 'command':
-      return { type: 'command', program: source.argv[0], fileName: source.fileName };
-    case 'file':
-      return { type: 'file', path: source.path };
-  }
-}
