@@ -7,6 +7,7 @@ import { OutboxRelay } from '../../adapters/local/outbox-relay.ts';
 import type { Db } from '../../adapters/local/sqlite/db.ts';
 import { SqliteDeliveryRepository } from '../../adapters/local/sqlite/delivery-repository.ts';
 import { SqliteEventHistory } from '../../adapters/local/sqlite/event-history.ts';
+import { openGroupCommitConnection } from '../../adapters/local/sqlite/group-commit.ts';
 import { SqliteNotificationGroupRepository } from '../../adapters/local/sqlite/notification-group-repository.ts';
 import { SqliteQueues } from '../../adapters/local/sqlite/queue.ts';
 import { SqliteSilenceStore } from '../../adapters/local/sqlite/silence-store.ts';
@@ -71,6 +72,24 @@ export async function startHub(o: HubOptions) {
     maxReceiveCount: a.delivery.maxReceiveCount,
   };
   const queues = await SqliteQueues.open({ file: o.queueFile, clock });
+  // The hub's state (history, deliveries, groups) commits without an fsync each; a worker syncs once
+  // before it acks, retries or passes a message on, so every event costs the event loop no fsync.
+  const state = openGroupCommitConnection(db);
+  const synced = <T>(q: Queue<T>): Queue<T> =>
+    Object.assign(Object.create(q) as Queue<T>, {
+      send: async (body: T, options?: Parameters<Queue<T>['send']>[1]) => {
+        await state.sync();
+        return q.send(body, options);
+      },
+      ack: async (m: QueueMessage<T>) => {
+        await state.sync();
+        return q.ack(m);
+      },
+      retryLater: async (m: QueueMessage<T>, delay: number, error?: string) => {
+        await state.sync();
+        return q.retryLater(m, delay, error);
+      },
+    });
   const known = new Map<string, Queue<unknown>>();
   // A send wakes the loop that consumes that queue, so an idle worker does not wait for its next poll.
   const wakers = new Map<string, () => void>();
@@ -101,8 +120,8 @@ export async function startHub(o: HubOptions) {
     clock,
     secrets: { env, readFile: (p) => readFileSync(resolve(p), 'utf8') },
   });
-  const history = new SqliteEventHistory(db);
-  const deliveries = new SqliteDeliveryRepository(db);
+  const history = new SqliteEventHistory(state.db);
+  const deliveries = new SqliteDeliveryRepository(state.db);
   const http = new FetchHttpClient();
   const subscriptions = new SubscriptionDirectory(
     subscriptionsFromConfig(a.subscriptions, env),
@@ -112,18 +131,19 @@ export async function startHub(o: HubOptions) {
     queue<{ eventId: string }>(name, (await subscriptions.get(name.slice(4)))?.maxReceiveCount);
   const topic = new Topic({
     subscriptions,
-    queueFor: (name) => (name === NOTIFY_QUEUE ? queue(name) : lazyQueue(name, subscriptionQueueOf)),
+    queueFor: (name) => synced(name === NOTIFY_QUEUE ? queue(name) : lazyQueue(name, subscriptionQueueOf)),
   });
   const channels = resolveChannels(a.channels, env);
+  // Made by the API, which answers once they are on disk: the main, fsync-per-commit connection.
   const silenceStore = new SqliteSilenceStore(db);
   const silences = new Silences(a.silences, silenceStore);
   const notifier = new Notifier({
     routes: compileRoutes(a.routes),
     silences,
-    groups: new SqliteNotificationGroupRepository(db),
+    groups: new SqliteNotificationGroupRepository(state.db),
     history,
     deliveries,
-    queueForChannel: (c) => queue<ChannelMessage>(channelQueue(c), a.delivery.maxReceiveCount),
+    queueForChannel: (c) => synced(queue<ChannelMessage>(channelQueue(c), a.delivery.maxReceiveCount)),
     clock,
     logger,
     retry,
@@ -157,7 +177,7 @@ export async function startHub(o: HubOptions) {
 
   const workers: Loop[] = [];
   const run = <T>(q: Queue<T>, handle: (m: QueueMessage<T>) => Promise<HandleOutcome>, concurrency: number): Loop => {
-    const w = new QueueWorker<T>(q, handle, logger, { concurrency, idleMs: 250 });
+    const w = new QueueWorker<T>(synced(q), handle, logger, { concurrency, idleMs: 250 });
     wakers.set(q.name, () => w.wake());
     workers.push(w);
     w.start();
@@ -166,7 +186,8 @@ export async function startHub(o: HubOptions) {
   run(events, (m) => enrichWorker.handle(m), 16);
   run(queue<{ eventId: string }>(NOTIFY_QUEUE), (m) => notifier.handle(m), 8);
   Object.keys(channels).forEach((c) =>
-    run(queue<ChannelMessage>(channelQueue(c), a.delivery.maxReceiveCount), (m) => sender.handle(m), 4),
+    // Sends wait on the receiver's network round trip, not on this process: many at once.
+    run(queue<ChannelMessage>(channelQueue(c), a.delivery.maxReceiveCount), (m) => sender.handle(m), 16),
   );
   const subscriptionLoops = new Map<string, Loop>();
   const superviseSubscriptions = async () => {
@@ -223,6 +244,8 @@ export async function startHub(o: HubOptions) {
     async stop() {
       for (const t of timers) clearInterval(t);
       await Promise.all(workers.map((w) => w.stop()));
+      await state.sync();
+      state.close();
       await queues.close();
     },
   };

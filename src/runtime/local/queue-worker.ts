@@ -47,10 +47,18 @@ export class QueueWorker<T> {
 
   private async run() {
     const { batchSize = 32, concurrency = 8, idleMs = 200, visibilityTimeoutSeconds } = this.options;
+    // Messages being handled. A slow one holds only its own lane: the loop receives more as soon as
+    // half the lanes are free, instead of waiting for the whole batch it came with.
+    const busy = new Set<Promise<void>>();
     while (this.running) {
+      if (busy.size > concurrency / 2) {
+        await Promise.race(busy);
+        continue;
+      }
       let batch: QueueMessage<T>[] = [];
       try {
-        batch = await this.queue.receive(batchSize, visibilityTimeoutSeconds ? { visibilityTimeoutSeconds } : {});
+        const max = Math.min(batchSize, concurrency - busy.size);
+        batch = await this.queue.receive(max, visibilityTimeoutSeconds ? { visibilityTimeoutSeconds } : {});
       } catch (err) {
         this.logger.error({ queue: this.queue.name, err: String(err) }, 'receive failed');
       }
@@ -65,8 +73,12 @@ export class QueueWorker<T> {
         this.wakeUp = null;
         continue;
       }
-      await mapLimit(batch, concurrency, (m) => this.process(m));
+      for (const m of batch) {
+        const done: Promise<void> = this.process(m).finally(() => busy.delete(done));
+        busy.add(done);
+      }
     }
+    await Promise.all(busy);
   }
 
   private async process(message: QueueMessage<T>) {
@@ -86,12 +98,4 @@ export class QueueWorker<T> {
       );
     }
   }
-}
-
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(lanes);
 }
