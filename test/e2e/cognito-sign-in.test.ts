@@ -160,6 +160,27 @@ describe('Cognito sign-in in the browser (against a stand-in for Cognito)', () =
     }
   });
 
+  it('sends a recipient who opens a share link through the hosted UI and back to the share', async () => {
+    const { context, page, errors } = await openPage(browser, site.url);
+    try {
+      await page.goto('/s/sh_recipients');
+      const signIn = page.getByTestId('landing-sign-in');
+      await signIn.waitFor();
+      expect(site.apiCalls.filter((c) => c.path === '/s/sh_recipients/info').map((c) => c.status)).toEqual([401]);
+      const before = cognito.requests.length;
+      await signIn.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByTestId('landing-share').waitFor();
+      expect(page.url()).toBe(`${site.url}/s/sh_recipients`);
+      expect(since(before).map((r) => r.path)).toEqual(['/oauth2/authorize', '/oauth2/token']);
+      expect(await page.getByTestId('landing-share').textContent()).toContain('q3-report.pdf');
+      const info = site.apiCalls.filter((c) => c.path === '/s/sh_recipients/info');
+      expect(info.map((c) => c.status)).toEqual([401, 200]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('signs out: revokes the refresh token, clears the cookie and ends the hosted UI session', async () => {
     const { context, page } = alice;
     const refreshToken = (await storedTokens(page))!.refreshToken;

@@ -59,6 +59,29 @@ export async function startEdgeSite(cognito: FakeCognito): Promise<EdgeSite> {
           }),
         );
       }
+      // A recipients-only share's info, as the HTTP API answers it (CloudFront forwards /s/<id>/<action>).
+      const shareInfo = /^\/s\/([^/]+)\/info$/.exec(url.pathname);
+      if (shareInfo) {
+        const authorization = req.headers.authorization;
+        const claims = authorization?.startsWith('Bearer ') ? cognito.verifyAccessToken(authorization.slice(7)) : null;
+        apiCalls.push({ path: url.pathname, authorization, status: claims ? 200 : 401 });
+        res.writeHead(claims ? 200 : 401, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        if (!claims)
+          return res.end(
+            JSON.stringify({ error: { code: 'CAIRN_SIGN_IN_REQUIRED', message: 'Sign in to open this share.' } }),
+          );
+        return res.end(
+          JSON.stringify({
+            id: shareInfo[1],
+            files: [{ id: 'f1', name: 'q3-report.pdf', size: 2048 }],
+            expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+            requiresPassword: false,
+            unlocked: false,
+            requiresSignIn: true,
+            ownerDisplayName: 'Bob Example',
+          }),
+        );
+      }
       if (url.pathname.startsWith('/api/')) {
         const authorization = req.headers.authorization;
         const claims = authorization?.startsWith('Bearer ') ? cognito.verifyAccessToken(authorization.slice(7)) : null;
