@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cairnEnv, repoRoot, runCli } from '../helpers/child-server.ts';
 
 const conformance = (name: string) =>
-  JSON.parse(readFileSync(join(repoRoot, '../shared/conformance', name), 'utf8')) as { cases: Record<string, any>[] };
+  JSON.parse(readFileSync(join(repoRoot, 'test/conformance', name), 'utf8')) as { cases: Record<string, any>[] };
 
 describe('npx cairn schedule next', () => {
   const env = cairnEnv({});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-// The shared conformance cases live beside the repository (../shared/conformance from its root).
-import conformance from '../../../../shared/conformance/cloudwatch-filter-patterns.json' with { type: 'json' };
+// The conformance cases from AWS's documentation, vendored from ../shared/conformance (test/conformance/).
+import conformance from '../../../test/conformance/cloudwatch-filter-patterns.json' with { type: 'json' };
 import { compileFilterPattern, testMetricFilter } from './index.ts';
 
 interface Case {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import conformance from '../../../../../shared/conformance/sns-filter-policies.json' with { type: 'json' };
+import conformance from '../../../../test/conformance/sns-filter-policies.json' with { type: 'json' };
 import { matchesFilterPolicy, validateFilterPolicy, type MessageAttributes } from './index.ts';
 
 interface ConformanceCase {
@@ -10,7 +10,7 @@ interface ConformanceCase {
 
 const cases = conformance.cases as unknown as ConformanceCase[];
 
-describe('SNS filter policy conformance (shared/conformance/sns-filter-policies.json)', () => {
+describe('SNS filter policy conformance (test/conformance/sns-filter-policies.json)', () => {
   it('has cases to check', () => {
     expect(cases.length).toBeGreaterThan(0);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import conformance from '../../../../../shared/conformance/eventbridge-schedules.json' with { type: 'json' };
+import conformance from '../../../../test/conformance/eventbridge-schedules.json' with { type: 'json' };
 import { isCairnError } from '../../errors.ts';
 import { nextFireTimes, parseSchedule } from './index.ts';
 
@@ -13,7 +13,7 @@ interface ConformanceCase {
 const cases = conformance.cases as ConformanceCase[];
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString().replace('.000Z', 'Z'));
 
-describe('EventBridge schedule conformance (shared/conformance/eventbridge-schedules.json)', () => {
+describe('EventBridge schedule conformance (test/conformance/eventbridge-schedules.json)', () => {
   it('has cases to check', () => {
     expect(cases.length).toBeGreaterThan(0);
   });
