@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import type { Db } from './db.ts';
 
@@ -27,16 +27,25 @@ export function openGroupCommitConnection(main: Db): GroupCommitConnection {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   const barrier = new FsyncBarrier(`${main.name}-wal`);
-  return { db, sync: () => barrier.sync(), close: () => db.close() };
+  return {
+    db,
+    sync: () => barrier.sync(),
+    close: () => {
+      db.close();
+      void barrier.close();
+    },
+  };
 }
 
 /**
  * Coalesces fsyncs of one file: a caller is answered by an fsync that started after it called, so
  * whatever it wrote before calling is covered; callers arriving during an fsync share the next one.
+ * The file is opened once and kept: SQLite keeps the WAL file (same inode) while a connection is open.
  */
 export class FsyncBarrier {
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
+  private handle: Promise<FileHandle> | null = null;
 
   constructor(private readonly file: string) {}
 
@@ -60,11 +69,18 @@ export class FsyncBarrier {
   }
 
   protected async fsyncFile(): Promise<void> {
-    const handle = await open(this.file, 'r');
+    this.handle ??= open(this.file, 'r');
     try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await (await this.handle).sync();
+    } catch (err) {
+      await this.close(); // opened again on the next call (the file may not have existed yet)
+      throw err;
     }
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = null;
+    await (await handle?.catch(() => null))?.close();
   }
 }
