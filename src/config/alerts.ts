@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RetryPolicy } from '../core/alerts/notify/delivery.ts';
 import { bytes, seconds } from './schema-units.ts';
 
 /**
@@ -203,6 +204,11 @@ export const alertsSchema = z
   });
 
 export type AlertsConfig = z.infer<typeof alertsSchema>;
+
+/** A retry section (`alerts.queue`, `alerts.delivery`) as the workers' RetryPolicy, for both runtimes. */
+export function retryPolicyOf(r: AlertsConfig['queue'] | AlertsConfig['delivery']): RetryPolicy {
+  return { baseSeconds: r.backoffBase, maxSeconds: r.backoffMax, maxReceiveCount: r.maxReceiveCount };
+}
 export type SourceConfig = z.infer<typeof sourceSchema>;
 export type ChannelConfig = z.infer<typeof channelSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;

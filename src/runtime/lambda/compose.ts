@@ -31,6 +31,7 @@ import { SqsQueue } from '../../adapters/aws/sqs-queue.ts';
 import { FetchHttpClient } from '../../adapters/local/http-client.ts';
 import { JwtSessionTokens } from '../../adapters/local/jwt-tokens.ts';
 import { ScryptHasher } from '../../adapters/local/scrypt-hasher.ts';
+import { retryPolicyOf } from '../../config/alerts.ts';
 import { loadConfig, type CairnConfig } from '../../config/load.ts';
 import { Enricher } from '../../core/alerts/enrich/enricher.ts';
 import { IngestService } from '../../core/alerts/ingest/index.ts';
@@ -104,12 +105,6 @@ function sharingLimits(c: CairnConfig): SharingLimits {
     unsharedFileGraceSeconds: s.unsharedFileGrace,
   };
 }
-
-const retryPolicy = (q: { backoffBase: number; backoffMax: number; maxReceiveCount: number }) => ({
-  baseSeconds: q.backoffBase,
-  maxSeconds: q.backoffMax,
-  maxReceiveCount: q.maxReceiveCount,
-});
 
 /** The hub's `events` queue (ingest, domain events), with its ledger in the hub table when there is one. */
 export const eventsQueue = once((): Queue<IngestedEvent> => {
@@ -223,10 +218,10 @@ export const hub = once(async () => {
   const silenceStore = new DynamoSilenceStore(doc, hubTable);
   const silences = new Silences(a.silences, silenceStore);
   const http = new FetchHttpClient();
-  const retry = retryPolicy(a.queue);
+  const retry = retryPolicyOf(a.queue);
   // Channels and subscriptions: receivers outside Cairn, retried for longer (alerts.delivery); the
   // infra gives their queues the same maxReceiveCount.
-  const deliveryRetry = retryPolicy(a.delivery);
+  const deliveryRetry = retryPolicyOf(a.delivery);
   const topic = () =>
     new SnsTopic({
       client: clients.sns(),

@@ -12,6 +12,7 @@ import { SqliteNotificationGroupRepository } from '../../adapters/local/sqlite/n
 import { SqliteQueues } from '../../adapters/local/sqlite/queue.ts';
 import { SqliteSilenceStore } from '../../adapters/local/sqlite/silence-store.ts';
 import { SqliteSubscriptionStore } from '../../adapters/local/sqlite/subscription-store.ts';
+import { retryPolicyOf } from '../../config/alerts.ts';
 import type { CairnConfig } from '../../config/load.ts';
 import { Enricher, type EnrichFunction } from '../../core/alerts/enrich/enricher.ts';
 import { IngestService } from '../../core/alerts/ingest/index.ts';
@@ -60,17 +61,9 @@ export interface HubOptions {
 export async function startHub(o: HubOptions) {
   const { config, db, clock, logger, env } = o;
   const a = config.alerts;
-  const retry = {
-    baseSeconds: a.queue.backoffBase,
-    maxSeconds: a.queue.backoffMax,
-    maxReceiveCount: a.queue.maxReceiveCount,
-  };
+  const retry = retryPolicyOf(a.queue);
   // Channels and subscriptions: receivers outside Cairn, retried for longer (alerts.delivery).
-  const deliveryRetry = {
-    baseSeconds: a.delivery.backoffBase,
-    maxSeconds: a.delivery.backoffMax,
-    maxReceiveCount: a.delivery.maxReceiveCount,
-  };
+  const deliveryRetry = retryPolicyOf(a.delivery);
   const queues = await SqliteQueues.open({ file: o.queueFile, clock });
   // The hub's state (history, deliveries, groups) commits without an fsync each; a worker syncs once
   // before it acks, retries or passes a message on, so every event costs the event loop no fsync.
