@@ -21,29 +21,9 @@ import { LogAlarms, type AlarmSpec, type MetricFilterSpec } from './private/log-
 import { QueueWithDlq } from './private/queue-with-dlq.ts';
 import { TopicQueueSubscription } from './private/topic-queue-subscription.ts';
 import { EVENT_NOTIFICATION_HUB_RULES } from './private/event-notification-hub-rules.ts';
-import { validateProps, type PropsRule } from './private/validation.ts';
+import { validateProps } from './private/validation.ts';
 
 export type { AlarmSpec, MetricFilterSpec };
-
-/** Receives of an event on the runtime subscriptions' queue before its DLQ (a subscription's default). */
-const RUNTIME_SUBSCRIPTION_RECEIVES = 15;
-
-const SES_IDENTITY =
-  /^(arn:aws[\w-]*:ses:[a-z0-9-]+:\d{12}:identity\/.+|[^@\s]+@[^@\s]+\.[^@\s]+|([a-z0-9-]+\.)+[a-z]{2,})$/i;
-
-/** E-mail goes out through SES on AWS: the identity must be given when cairn.yaml has e-mail channels. */
-const EMAIL_RULES: readonly PropsRule<EventNotificationHubProps>[] = [
-  {
-    fails: (p) => (p.emailChannels?.length ?? 0) > 0 && !p.sesIdentity,
-    message: (p) =>
-      `alerts.channels ${p.emailChannels!.join(', ')} send e-mail, which goes out through SES on AWS: set sesIdentity, the verified domain or address they send from`,
-  },
-  {
-    fails: (p) =>
-      p.sesIdentity !== undefined && !Token.isUnresolved(p.sesIdentity) && !SES_IDENTITY.test(p.sesIdentity),
-    message: (p) => `sesIdentity must be a domain, an e-mail address or an SES identity ARN, not "${p.sesIdentity}"`,
-  },
-];
 
 /** Lambda entries (TypeScript files, relative to bundling.projectRoot). */
 export interface EventNotificationHubHandlers {
@@ -160,7 +140,8 @@ export class EventNotificationHub extends Construct {
 
   constructor(scope: Construct, id: string, props: EventNotificationHubProps) {
     super(scope, id);
-    validateProps('EventNotificationHub', props, [...EVENT_NOTIFICATION_HUB_RULES, ...EMAIL_RULES]);
+    validateProps('EventNotificationHub', props, EVENT_NOTIFICATION_HUB_RULES);
+    const deliveryReceives = props.deliveryMaxReceiveCount ?? 15;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const deletionProtection = props.deletionProtection ?? true;
     const visibilityTimeout = props.visibilityTimeout ?? Duration.seconds(30);
@@ -199,7 +180,7 @@ export class EventNotificationHub extends Construct {
     });
     this.channels = new QueueWithDlq(this, 'Channels', {
       purpose: 'the channels queue (Slack, PagerDuty, e-mail, …)',
-      maxReceiveCount: props.deliveryMaxReceiveCount ?? 15,
+      maxReceiveCount: deliveryReceives,
       visibilityTimeout: Duration.seconds(60),
     });
 
@@ -309,7 +290,7 @@ export class EventNotificationHub extends Construct {
     for (const s of props.subscriptions ?? []) {
       const q = new QueueWithDlq(this, `Sub-${s.name}`, {
         purpose: `subscription ${s.name}`,
-        maxReceiveCount: s.maxReceiveCount ?? props.deliveryMaxReceiveCount ?? 15,
+        maxReceiveCount: s.maxReceiveCount ?? deliveryReceives,
         visibilityTimeout: Duration.seconds(60),
       });
       new TopicQueueSubscription(q, 'Subscription', {
@@ -335,7 +316,7 @@ export class EventNotificationHub extends Construct {
     if (props.runtimeSubscriptions ?? true) {
       const q = new QueueWithDlq(this, 'RuntimeSubscriptions', {
         purpose: 'the subscriptions made through the API',
-        maxReceiveCount: RUNTIME_SUBSCRIPTION_RECEIVES,
+        maxReceiveCount: deliveryReceives,
         visibilityTimeout: Duration.seconds(60),
       });
       // No filter policy: policies of subscriptions made at runtime are applied by the deliverer.

@@ -1,9 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import type { EventNotificationHubProps } from '../event-notification-hub.ts';
 import { logAlarmRules } from './log-alarms.ts';
 import { missingEntries, type PropsRule } from './validation.ts';
 
 const SUBSCRIPTION_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const SES_IDENTITY =
+  /^(arn:aws[\w-]*:ses:[a-z0-9-]+:\d{12}:identity\/.+|[^@\s]+@[^@\s]+\.[^@\s]+|([a-z0-9-]+\.)+[a-z]{2,})$/i;
 
 /** Every rule EventNotificationHub's props must keep; all broken ones are reported together. */
 export const EVENT_NOTIFICATION_HUB_RULES: readonly PropsRule<EventNotificationHubProps>[] = [
@@ -15,6 +17,17 @@ export const EVENT_NOTIFICATION_HUB_RULES: readonly PropsRule<EventNotificationH
     fails: (p) =>
       p.deliveryMaxReceiveCount !== undefined && (p.deliveryMaxReceiveCount < 1 || p.deliveryMaxReceiveCount > 1000),
     message: 'deliveryMaxReceiveCount must be between 1 and 1000',
+  },
+  // E-mail goes out through SES on AWS: the identity must be given when cairn.yaml has e-mail channels.
+  {
+    fails: (p) => (p.emailChannels?.length ?? 0) > 0 && !p.sesIdentity,
+    message: (p) =>
+      `alerts.channels ${p.emailChannels!.join(', ')} send e-mail, which goes out through SES on AWS: set sesIdentity, the verified domain or address they send from`,
+  },
+  {
+    fails: (p) =>
+      p.sesIdentity !== undefined && !Token.isUnresolved(p.sesIdentity) && !SES_IDENTITY.test(p.sesIdentity),
+    message: (p) => `sesIdentity must be a domain, an e-mail address or an SES identity ARN, not "${p.sesIdentity}"`,
   },
   {
     fails: (p) =>
