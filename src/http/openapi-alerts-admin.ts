@@ -13,12 +13,13 @@ import {
   path,
   queryParam,
   ref,
+  itemsOf,
 } from './openapi-helpers.ts';
 
 export const alertsAdminPaths = {
   '/api/alerts/queues': {
     get: op('The hub queues with their depth and dead-letter count', {
-      200: json({ type: 'object', properties: { items: { type: 'array', items: ref('QueueDepth') } } }),
+      200: json(itemsOf(ref('QueueDepth'))),
     }),
   },
   '/api/alerts/queues/{name}/dead': {
@@ -74,7 +75,7 @@ export const alertsAdminPaths = {
   },
   '/api/alerts/subscriptions': {
     get: op('Topic subscriptions, from cairn.yaml and runtime (secrets are never listed)', {
-      200: json({ type: 'object', properties: { items: { type: 'array', items: ref('Subscription') } } }),
+      200: json(itemsOf(ref('Subscription'))),
     }),
     post: op(
       'Add or replace a runtime subscription (admin); the answer shows its secret, once',

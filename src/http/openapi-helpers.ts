@@ -81,6 +81,8 @@ export const paged = (item: Schema) => ({
   },
 });
 
+/** An unpaged list: `{ items: [...] }`. */
+export const itemsOf = (item: Schema) => ({ type: 'object', properties: { items: { type: 'array', items: item } } });
 export const isoTime = { type: 'string', format: 'date-time' } as const;
 export const isoTimeOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
 export const stringOrNull = { type: ['string', 'null'] } as const;

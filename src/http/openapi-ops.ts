@@ -14,6 +14,7 @@ import {
   ref,
   stringOrNull,
   type Schema,
+  itemsOf,
 } from './openapi-helpers.ts';
 
 const ALARM_STATE = { enum: ['OK', 'ALARM', 'INSUFFICIENT_DATA'] };
@@ -216,7 +217,7 @@ export const logPaths = {
   },
   '/api/alarms': {
     get: op('Alarms of logs.alarms with their state and recent history', {
-      200: json({ type: 'object', properties: { items: { type: 'array', items: ref('Alarm') } } }),
+      200: json(itemsOf(ref('Alarm'))),
     }),
   },
   '/api/alarms/{name}/history': {
@@ -288,7 +289,7 @@ export const backupSchemas: Record<string, Schema> = {
 export const backupPaths = {
   '/api/backups/jobs': {
     get: op('Backup jobs with their next scheduled run and their last run', {
-      200: json({ type: 'object', properties: { items: { type: 'array', items: ref('BackupJob') } } }),
+      200: json(itemsOf(ref('BackupJob'))),
     }),
   },
   '/api/backups/jobs/{job}/runs': {
