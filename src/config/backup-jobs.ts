@@ -48,7 +48,11 @@ export function jobSpec(name: string, job: BackupJobConfig): BackupJobSpec {
     retention: Object.fromEntries(Object.entries(job.retention).filter(([, v]) => v !== undefined)),
     notify: job.notify,
     timeZone: job.schedule.timeZone,
-    schedule: { incremental: job.schedule.incremental ?? null, full: job.schedule.full ?? null },
+    schedule: {
+      incremental: job.schedule.incremental ?? null,
+      full: job.schedule.full ?? null,
+      startDate: job.schedule.startDate ?? null,
+    },
     missedRunPolicy: job.missedRunPolicy,
   };
 }

@@ -269,7 +269,12 @@ export const backupSchemas: Record<string, Schema> = {
       cursor: { type: ['object', 'null'] },
       schedule: {
         type: 'object',
-        properties: { incremental: stringOrNull, full: stringOrNull, timeZone: { type: 'string' } },
+        properties: {
+          incremental: stringOrNull,
+          full: stringOrNull,
+          startDate: { ...isoTimeOrNull, description: 'Where rate() schedules count from (null: the epoch)' },
+          timeZone: { type: 'string' },
+        },
       },
       hotTable: stringOrNull,
       chunkRows: { type: 'integer' },

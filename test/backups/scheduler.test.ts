@@ -41,10 +41,11 @@ describe('the backup scheduler', () => {
   });
 
   async function setUp(job: Record<string, unknown>) {
-    const h = await harness(dir, { orders: ordersJob(dir, job) }, { clock });
+    // rate() counts from the schedule's startDate (cairn.yaml), here the test's first day.
+    const schedule = { startDate: '2026-01-01T00:00:00Z', ...(job.schedule as object) };
+    const h = await harness(dir, { orders: ordersJob(dir, { ...job, schedule }) }, { clock });
     scheduler = new BackupScheduler(h.service, new SqliteBackupRunRepository(h.db), clock, silentLogger, {
       lateAfterMs: () => 5 * 60_000,
-      startDate: () => new Date('2026-01-01T00:00:00Z'),
       retryMs: 1000,
     });
     return h;

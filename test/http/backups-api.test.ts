@@ -113,6 +113,18 @@ describe('nextRunAt with a clock the test sets', () => {
     });
   });
 
+  it("counts rate() from the schedule's startDate, as the scheduler fires it", async () => {
+    // Every 7 hours from 2026-03-28 10:20 UTC: the next one after 12:00 is 17:20 (from the epoch: 15:00).
+    const items = await jobsFor({
+      started: ordersJob(dir, { schedule: { incremental: 'rate(7 hours)', startDate: '2026-03-28T10:20:00Z' } }),
+      epoch: ordersJob(dir, { schedule: { incremental: 'rate(7 hours)' } }),
+    });
+    expect(byName(items)).toEqual({
+      started: ['2026-03-28T17:20:00.000Z', 'incremental'],
+      epoch: ['2026-03-28T15:00:00.000Z', 'incremental'],
+    });
+  });
+
   it('is null for a job without a schedule, or once its schedule will not fire again', async () => {
     const items = await jobsFor({
       manual: ordersJob(dir),

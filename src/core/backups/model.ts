@@ -39,7 +39,8 @@ export interface BackupJobSpec {
   notify: { onSuccess: boolean; onFailure: boolean; onLate: boolean };
   /** Time zone of the schedules, also used for the daily/weekly… retention buckets. */
   timeZone: string;
-  schedule: { incremental: string | null; full: string | null };
+  /** startDate (ISO): where rate() expressions count from (absent: the epoch). */
+  schedule: { incremental: string | null; full: string | null; startDate?: string | null };
   missedRunPolicy: 'skip' | 'runOnce';
 }
 

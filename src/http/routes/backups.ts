@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { invalid } from '../../core/errors.ts';
-import type { BackupJobSpec } from '../../core/backups/model.ts';
-import { nextFireTimes } from '../../core/backups/schedule/index.ts';
+import { nextScheduledRun } from '../../core/backups/next-run.ts';
 import type { BackupService } from '../../core/backups/service.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
 import { jobView, runView } from '../../core/backups/view.ts';
@@ -16,28 +15,10 @@ export interface BackupRouteDeps {
   clock?: Clock;
 }
 
-/** rate() counts from the job's start date; the local scheduler's default is the epoch. */
-const EPOCH = new Date(0);
-
-/**
- * The job's next scheduled run after `now` in its time zone (the full run wins a tie, as the scheduler
- * decides), or null when no schedule will fire again. `startDate` is read when the job spec has one.
- */
-export function nextRunOf(job: BackupJobSpec & { startDate?: Date | null }, now: Date) {
-  let next: { at: Date; kind: 'full' | 'incremental' } | null = null;
-  for (const kind of ['full', 'incremental'] as const) {
-    const expression = job.schedule[kind];
-    if (!expression) continue;
-    const [at] = nextFireTimes(expression, {
-      from: now,
-      count: 1,
-      timeZone: job.timeZone,
-      startDate: job.startDate ?? EPOCH,
-    });
-    if (at && (!next || at < next.at)) next = { at, kind };
-  }
-  return { nextRunAt: next ? next.at.toISOString() : null, nextRunKind: next?.kind ?? null };
-}
+const nextRunView = (next: ReturnType<typeof nextScheduledRun>) => ({
+  nextRunAt: next ? next.at.toISOString() : null,
+  nextRunKind: next?.kind ?? null,
+});
 
 const runBody = z.object({ full: z.boolean().optional() }).strict();
 
@@ -58,7 +39,7 @@ export function backupRoutes(deps: BackupRouteDeps) {
         const [last] = (await backups.listRuns(job.name, { limit: 1 })).items;
         return {
           ...jobView(job),
-          ...nextRunOf(job, clock.now()),
+          ...nextRunView(nextScheduledRun(job, clock.now())),
           lastRun: last ? runView(last, (await backups.getRun(last.id)).progress) : null,
         };
       }),

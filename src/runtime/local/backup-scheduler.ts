@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../../core/clock.ts';
 import { isCairnError } from '../../core/errors.ts';
+import { nextScheduledRun, scheduleStartOf } from '../../core/backups/next-run.ts';
 import { nextFireTimes } from '../../core/backups/schedule/index.ts';
 import { BACKUP_RUNNING, describeError } from '../../core/backups/errors.ts';
 import type { BackupJobSpec } from '../../core/backups/model.ts';
@@ -21,8 +22,6 @@ const MISSED_LOOKAHEAD = 1000;
 export interface SchedulerOptions {
   /** Per job: how late a fire may start before it is reported. */
   lateAfterMs: (job: BackupJobSpec) => number;
-  /** rate() schedules count from here (EventBridge: the schedule's start date). */
-  startDate: (job: BackupJobSpec) => Date;
   /** Wait before retrying to resume a run whose dead holder's lease has not expired yet. */
   retryMs: number;
 }
@@ -47,27 +46,13 @@ export class BackupScheduler {
     return out;
   }
 
-  private nextFire(job: BackupJobSpec, from: Date): { at: Date; kind: Kind } | null {
-    let best: { at: Date; kind: Kind } | null = null;
-    for (const [kind, expr] of this.schedules(job)) {
-      const [at] = nextFireTimes(expr, {
-        from,
-        count: 1,
-        timeZone: job.timeZone,
-        startDate: this.options.startDate(job),
-      });
-      if (at && (!best || at < best.at)) best = { at, kind }; // full comes first: it wins a tie
-    }
-    return best;
-  }
-
   async start(): Promise<void> {
     const now = this.clock.now();
     for (const job of this.service.jobs()) {
       await this.catchUp(job, now).catch((e: unknown) =>
         this.logger.error({ job: job.name, err: describeError(e) }, 'backup catch-up failed'),
       );
-      const n = this.nextFire(job, now);
+      const n = nextScheduledRun(job, now);
       if (n) this.next.set(job.name, n);
     }
     this.arm();
@@ -83,7 +68,7 @@ export class BackupScheduler {
           from: last,
           count: MISSED_LOOKAHEAD,
           timeZone: job.timeZone,
-          startDate: this.options.startDate(job),
+          startDate: scheduleStartOf(job),
         });
         missed = missed.concat(times.filter((t) => t <= now).map((at) => ({ at, kind })));
       }
@@ -125,7 +110,7 @@ export class BackupScheduler {
       await this.runs.setLastFire(job.name, due.kind, due.at);
       // A coinciding fire of the other schedule is absorbed (the full run covers the incremental).
       for (const [kind] of this.schedules(job)) if (kind !== due.kind) await this.coincide(job, kind, due.at);
-      const n = this.nextFire(job, now.getTime() > due.at.getTime() ? now : due.at);
+      const n = nextScheduledRun(job, now.getTime() > due.at.getTime() ? now : due.at);
       if (n) this.next.set(job.name, n);
       else this.next.delete(job.name);
       await this.launch(job, due.kind, due.at, 'schedule');
@@ -139,7 +124,7 @@ export class BackupScheduler {
       from: new Date(at.getTime() - 1),
       count: 1,
       timeZone: job.timeZone,
-      startDate: this.options.startDate(job),
+      startDate: scheduleStartOf(job),
     });
     if (t && t.getTime() === at.getTime()) await this.runs.setLastFire(job.name, kind, at);
   }

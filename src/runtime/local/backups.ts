@@ -78,7 +78,6 @@ export async function startBackups(config: WithBackups, deps: BackupRuntimeDeps)
   const jobs = config.backups?.jobs ?? {};
   const scheduler = new BackupScheduler(service, new SqliteBackupRunRepository(deps.db), deps.clock, deps.logger, {
     lateAfterMs: (job) => (jobs[job.name]?.lateAfter ?? 300) * 1000,
-    startDate: (job) => new Date(jobs[job.name]?.schedule.startDate ?? '1970-01-01T00:00:00Z'),
     retryMs: Math.max(1000, (config.backups?.leaseTtl ?? 60) * 500),
   });
   await scheduler.start();
