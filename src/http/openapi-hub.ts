@@ -14,10 +14,12 @@ import {
   stringOrNull,
   type Schema,
 } from './openapi-helpers.ts';
+import { DIMENSIONS, MAX_FACET_VALUES } from '../core/alerts/history/query.ts';
+import { SEVERITIES } from '../core/alerts/model.ts';
 
-const SEVERITY = { enum: ['critical', 'error', 'warning', 'info'] };
+const SEVERITY = { enum: [...SEVERITIES] };
 const STATUS = { enum: ['firing', 'resolved'] };
-const DIMENSIONS = ['month', 'day', 'hour', 'source', 'severity', 'service', 'status'];
+
 export const filterPolicy = { type: 'object', description: 'An SNS filter policy over the event attributes' };
 
 /** The filters GET /api/events, the histogram, the facets and the report share. */
@@ -232,7 +234,10 @@ const eventPaths = {
           },
         }),
       },
-      params(EVENT_FILTERS, queryParam('limit', { type: 'integer', minimum: 1, maximum: 50, default: 50 })),
+      params(
+        EVENT_FILTERS,
+        queryParam('limit', { type: 'integer', minimum: 1, maximum: MAX_FACET_VALUES, default: MAX_FACET_VALUES }),
+      ),
     ),
   },
   '/api/events/{id}': {

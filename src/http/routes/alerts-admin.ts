@@ -57,8 +57,8 @@ export function alertsAdminRoutes(deps: AlertsAdminDeps) {
 
   app.get('/silences', async (c) => {
     requireUser(c);
-    const configured = deps.silences.listConfigured(deps.clock.now());
     const origin = parseOrigin(c.req.query('origin'));
+    const configured = () => deps.silences.listConfigured(deps.clock.now());
     return c.json(await listSilences(configured, deps.silenceStore, pageQuery(c), origin));
   });
 

@@ -37,7 +37,8 @@ export function parseOrigin(value: string | undefined): SilenceOrigin | undefine
 }
 
 export async function listSilences(
-  configured: ConfiguredSilenceView[],
+  /** Computed only for a page of the config part (each recurring window is a schedule lookup). */
+  configuredNow: () => ConfiguredSilenceView[],
   store: SilenceStore,
   page: PageRequest,
   origin: SilenceOrigin | undefined,
@@ -48,6 +49,7 @@ export async function listSilences(
   const at = decode(page.cursor, origin);
   const items: ListedSilence[] = [];
   if (at.part === 'config') {
+    const configured = configuredNow();
     items.push(...configured.slice(at.index, at.index + limit));
     const next = at.index + items.length;
     if (next < configured.length) return { items, cursor: encode({ part: 'config', index: next }) };

@@ -3,7 +3,15 @@ import { invalid } from '../../errors.ts';
 import type { EventQuery, ReportDimension, ReportRow } from '../../../ports/alerts.ts';
 import { SEVERITIES, type Severity } from '../model.ts';
 
-const DIMENSIONS: readonly ReportDimension[] = ['month', 'day', 'hour', 'source', 'severity', 'service', 'status'];
+export const DIMENSIONS: readonly ReportDimension[] = [
+  'month',
+  'day',
+  'hour',
+  'source',
+  'severity',
+  'service',
+  'status',
+];
 
 function isoTime(value: string | undefined, name: string): string | undefined {
   if (value === undefined || value === '') return undefined;
