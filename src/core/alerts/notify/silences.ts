@@ -22,24 +22,39 @@ export interface ActiveSilence {
   name: string;
 }
 
-interface CompiledSilence extends ActiveSilence {
-  matcher: CompiledFilterPolicy;
-  isActive(now: Date): boolean;
+/** A silence window in ms (±Infinity: open on that side). */
+interface Window {
+  start: number;
+  end: number;
 }
 
+interface CompiledSilence extends ActiveSilence {
+  config: SilenceConfig;
+  matcher: CompiledFilterPolicy;
+  /** The window holding `now`, else the next one to open; null when it will not hold again. */
+  window(now: Date): Window | null;
+}
+
+const holds = (w: Window | null, now: Date) => w !== null && w.start <= now.getTime();
+
 /**
- * Whether `now` falls in a window that opens at a fire time of `schedule` and lasts `durationSeconds`:
- * the first fire time after `now − duration` must not be later than `now`. Fire times follow the zone's
- * wall clock (DST included), the duration is elapsed time.
+ * The window of a recurring silence holding `now`, else the next one: it opens at a fire time of
+ * `schedule` and lasts `durationSeconds`, so it is the one opened by the first fire after
+ * `now − duration`. Fire times follow the zone's wall clock (DST included), the duration is elapsed time.
  */
-export function inRecurringWindow(schedule: Schedule, durationSeconds: number, timeZone: string, now: Date): boolean {
-  if (durationSeconds <= 0) return false;
+function recurringWindow(schedule: Schedule, durationSeconds: number, timeZone: string, now: Date): Window | null {
+  if (durationSeconds <= 0) return null;
   const [fire] = nextFireTimes(schedule, {
     from: new Date(now.getTime() - durationSeconds * 1000),
     count: 1,
     timeZone,
   });
-  return fire !== undefined && fire.getTime() <= now.getTime();
+  return fire ? { start: fire.getTime(), end: fire.getTime() + durationSeconds * 1000 } : null;
+}
+
+/** Whether `now` falls in a window of the recurring silence (see recurringWindow). */
+export function inRecurringWindow(schedule: Schedule, durationSeconds: number, timeZone: string, now: Date): boolean {
+  return holds(recurringWindow(schedule, durationSeconds, timeZone, now), now);
 }
 
 function compileConfigSilence(s: SilenceConfig, index: number): CompiledSilence {
@@ -54,17 +69,19 @@ function compileConfigSilence(s: SilenceConfig, index: number): CompiledSilence 
     return {
       id: `config:${s.name}`,
       name: s.name,
+      config: s,
       matcher,
-      isActive: (now) => inRecurringWindow(schedule, duration, timeZone, now),
+      window: (now) => recurringWindow(schedule, duration, timeZone, now),
     };
   }
-  const starts = s.startsAt ? Date.parse(s.startsAt) : -Infinity;
-  const ends = s.endsAt ? Date.parse(s.endsAt) : Infinity;
+  const start = s.startsAt ? Date.parse(s.startsAt) : -Infinity;
+  const end = s.endsAt ? Date.parse(s.endsAt) : Infinity;
   return {
     id: `config:${s.name}`,
     name: s.name,
+    config: s,
     matcher,
-    isActive: (now) => starts <= now.getTime() && now.getTime() < ends,
+    window: (now) => (end > now.getTime() ? { start, end } : null),
   };
 }
 
@@ -88,26 +105,15 @@ export interface ConfiguredSilenceView {
 
 const isoOrNull = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
-/** What an `alerts.silences` entry looks like at `now`; the window maths is inRecurringWindow's. */
-export function configuredSilenceView(s: SilenceConfig, now: Date): ConfiguredSilenceView {
-  const base = { id: `config:${s.name}`, origin: 'config' as const, name: s.name, match: s.match };
-  const t = now.getTime();
-  let window: { start: number; end: number } | null;
-  if (s.schedule) {
-    const { expression, duration, timeZone } = s.schedule;
-    // The first fire after now − duration opens the window holding now, or else the next one.
-    const [fire] = nextFireTimes(parseSchedule(expression), {
-      from: new Date(t - duration * 1000),
-      count: 1,
-      timeZone,
-    });
-    window = fire && duration > 0 ? { start: fire.getTime(), end: fire.getTime() + duration * 1000 } : null;
-  } else {
-    const end = s.endsAt ? Date.parse(s.endsAt) : Infinity;
-    window = end > t ? { start: s.startsAt ? Date.parse(s.startsAt) : -Infinity, end } : null;
-  }
+/** What a compiled `alerts.silences` entry looks like at `now`. */
+function configuredSilenceView(c: CompiledSilence, now: Date): ConfiguredSilenceView {
+  const s = c.config;
+  const window = c.window(now);
   return {
-    ...base,
+    id: c.id,
+    origin: 'config',
+    name: s.name,
+    match: s.match,
     comment: s.comment ?? null,
     startsAt: s.schedule || !s.startsAt ? null : new Date(Date.parse(s.startsAt)).toISOString(),
     endsAt: s.schedule || !s.endsAt ? null : new Date(Date.parse(s.endsAt)).toISOString(),
@@ -115,7 +121,7 @@ export function configuredSilenceView(s: SilenceConfig, now: Date): ConfiguredSi
       ? { expression: s.schedule.expression, durationSeconds: s.schedule.duration, timeZone: s.schedule.timeZone }
       : null,
     nextWindow: window ? { startsAt: isoOrNull(window.start), endsAt: isoOrNull(window.end) } : null,
-    state: !window ? 'expired' : window.start <= t ? 'active' : 'scheduled',
+    state: !window ? 'expired' : holds(window, now) ? 'active' : 'scheduled',
   };
 }
 
@@ -131,25 +137,23 @@ export interface NewSilence {
 export class Silences {
   private readonly configured: CompiledSilence[];
   private readonly runtime = new Map<string, CompiledFilterPolicy>();
-  private readonly definitions: readonly SilenceConfig[];
 
   constructor(
     config: SilenceConfig[],
     private readonly store?: SilenceStore,
   ) {
     this.configured = config.map(compileConfigSilence);
-    this.definitions = config;
   }
 
   /** The silences of cairn.yaml, in file order, as they stand at `now`. */
   listConfigured(now: Date): ConfiguredSilenceView[] {
-    return this.definitions.map((s) => configuredSilenceView(s, now));
+    return this.configured.map((c) => configuredSilenceView(c, now));
   }
 
   /** The first silence holding events with these attributes at `now`, or null. */
   async matching(messageAttributes: MessageAttributes, now: Date): Promise<ActiveSilence | null> {
     for (const s of this.configured) {
-      if (s.isActive(now) && s.matcher.matches({ messageAttributes })) return { id: s.id, name: s.name };
+      if (holds(s.window(now), now) && s.matcher.matches({ messageAttributes })) return { id: s.id, name: s.name };
     }
     for (const s of (await this.store?.current(now)) ?? []) {
       if (Date.parse(s.startsAt) > now.getTime()) continue;
