@@ -41,7 +41,7 @@ export const body = (schema: Schema, required = true) => ({
   requestBody: { required, content: { 'application/json': { schema } } },
 });
 
-export const pathParam = (name: string, description?: string): Parameter => ({
+const pathParam = (name: string, description?: string): Parameter => ({
   name,
   in: 'path',
   required: true,

@@ -7,7 +7,7 @@
 import type { EventHistory } from '../../ports/alerts.ts';
 import type { DeadLetter } from '../../ports/queue.ts';
 
-export interface DeadLetterEvents {
+interface DeadLetterEvents {
   /** The event (for a channel notification: its newest event), or null when the body names none. */
   eventId: string | null;
   /** Every event id the body names (a channel notification carries up to 500). */
@@ -21,7 +21,7 @@ export interface DeadLetterEvents {
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 /** The event ids, count and source a message body names, whatever queue it came from. */
-export function eventsOfBody(body: unknown): Omit<DeadLetterEvents, 'title'> {
+function eventsOfBody(body: unknown): Omit<DeadLetterEvents, 'title'> {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const ids = Array.isArray(b.eventIds) ? b.eventIds.filter(isString) : isString(b.eventId) ? [b.eventId] : [];
   const count = typeof b.count === 'number' && Number.isInteger(b.count) ? Math.max(b.count, ids.length) : ids.length;

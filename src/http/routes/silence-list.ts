@@ -8,8 +8,8 @@ import { invalid } from '../../core/errors.ts';
 import type { SilenceRecord, SilenceStore } from '../../ports/alerts-topic.ts';
 import type { Page, PageRequest } from '../../ports/repositories.ts';
 
-export type ListedSilence = ConfiguredSilenceView | (SilenceRecord & { origin: 'api' });
-export type SilenceOrigin = 'config' | 'api';
+type ListedSilence = ConfiguredSilenceView | (SilenceRecord & { origin: 'api' });
+type SilenceOrigin = 'config' | 'api';
 
 type Position = { part: 'config'; index: number } | { part: 'api'; cursor: string | undefined };
 

@@ -74,7 +74,7 @@ function formatOffset(ms: number): string {
 }
 
 /** The bucket holding the instant `ms` in the zone: its name and start. */
-export function zonedBucketOf(ms: number, bucket: 'hour' | 'day', timeZone: string): { name: string; start: number } {
+function zonedBucketOf(ms: number, bucket: 'hour' | 'day', timeZone: string): { name: string; start: number } {
   const w = wallClock(ms, timeZone);
   const date = `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
   if (bucket === 'day') {
