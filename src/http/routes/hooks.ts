@@ -16,9 +16,6 @@ export interface HookRouteDeps {
 
 type HeaderRecord = Readonly<Record<string, string | undefined>>;
 
-/** Given as the response's headers object as is: no Headers object is built per answer. */
-const JSON_HEADERS = { 'content-type': 'application/json' } as const;
-
 export function hookRoutes(deps: HookRouteDeps) {
   const app = new Hono();
   app.post('/:source', async (c) => {
@@ -26,7 +23,7 @@ export function hookRoutes(deps: HookRouteDeps) {
     deps.ingest.requireSource(source);
     const rawBody = await readCappedBody(c, deps.ingest.maxBodyBytes);
     const { eventId, duplicate } = await deps.ingest.accept({ source, headers: requestHeaders(c), rawBody });
-    return c.body(`{"eventId":${JSON.stringify(eventId)},"duplicate":${duplicate}}`, 202, JSON_HEADERS);
+    return c.json({ eventId, duplicate }, 202);
   });
   app.on(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'], '/:source', (c) =>
     c.json(
@@ -64,9 +61,7 @@ export async function readCappedBody(c: Context, max: number): Promise<Uint8Arra
   if (declared !== undefined) {
     // The HTTP parser delivers exactly Content-Length bytes, so this read is bounded by the check.
     if (Number(declared) > max) throw tooBig(c, max);
-    const incoming = nodeRequest(c);
-    if (incoming && !incoming.readableDidRead && !incoming.destroyed) return readNodeBody(incoming);
-    return new Uint8Array(await c.req.arrayBuffer());
+    return new Uint8Array(await c.req.arrayBuffer()); // on Node, read straight from the request stream
   }
   const body = c.req.raw.body;
   if (!body) return new Uint8Array(0);
@@ -100,22 +95,4 @@ function contentLength(c: Context): string | undefined {
 /** The Node request under @hono/node-server; undefined on Lambda and in app.request() tests. */
 function nodeRequest(c: Context): IncomingMessage | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-}
-
-/**
- * The body straight from Node's stream: the chunks as they came, where Hono's arrayBuffer() copies them
- * into a fresh ArrayBuffer. Listeners are anonymous and left on the request, which ends with it: under
- * tsx, a named closure per request costs a defineProperty each.
- */
-function readNodeBody(incoming: IncomingMessage): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    incoming.on('error', reject);
-    // 'close' comes after every request; only before 'end' does it mean the client went away mid-body.
-    incoming.on('close', () => {
-      if (!incoming.readableEnded) reject(new Error('the connection closed before the whole body arrived'));
-    });
-  });
 }
