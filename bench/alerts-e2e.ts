@@ -18,13 +18,13 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { signStandardWebhook, standardWebhooksKey } from '../src/core/alerts/ingest/index.ts';
 import { openLoop, type OpenLoopResult, type Prepared } from './lib/open-loop.ts';
-import { cleanup, freePort, installCleanup, log, removeLater, start, stop, tail, waitForHttp } from './lib/proc.ts';
+import { cleanup, installCleanup, log, removeLater, stop } from './lib/proc.ts';
 import { sampleBacklog } from './lib/queue-backlog.ts';
 import { startSlackSink, type SlackSink } from './lib/slack-sink.ts';
 import { cpuSeconds } from './lib/stats.ts';
+import { spawnCairn } from './lib/cairn.ts';
 import { figures, print } from './lib/e2e-report.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = fileURLToPath(new URL('./.work', import.meta.url));
 const SECRET = 'whsec_' + Buffer.from('cairn-e2e-bench-secret-32-bytes!').toString('base64');
 const arg = (name: string, fallback: number) =>
@@ -83,24 +83,14 @@ function writeConfig(dir: string, slackUrl: string): string {
 }
 
 async function startServer(dir: string, slackUrl: string) {
-  const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CAIRN_')) env[k] = v;
   const profDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
-  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  const child = start(process.execPath, [...prof, join(ROOT, 'bin/cairn.js'), 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...env,
-      CAIRN_CONFIG: writeConfig(dir, slackUrl),
-      CAIRN_DATA_DIR: join(dir, 'data'),
-      CAIRN_PORT: String(port),
-      CAIRN_HOST: '127.0.0.1',
-      CAIRN_ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
-      CAIRN_LOG_LEVEL: 'warn',
-    },
+  const { child, url, stderr } = await spawnCairn({
+    dataDir: join(dir, 'data'),
+    env: { ...env, CAIRN_CONFIG: writeConfig(dir, slackUrl) },
+    nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
   });
-  const stderr = tail(child, 40);
   // Logs are JSON on stdout (warn and above here): count each distinct message, to explain losses.
   const serverLog = new Map<string, number>();
   child.stdout!.setEncoding('utf8').on('data', (s: string) => {
@@ -108,10 +98,6 @@ async function startServer(dir: string, slackUrl: string) {
       const msg = /"msg":"([^"]*)"/.exec(line)?.[1];
       if (msg) serverLog.set(msg, (serverLog.get(msg) ?? 0) + 1);
     }
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/healthz`, child, 60_000).catch((e: Error) => {
-    throw new Error(`cairn serve did not start: ${e.message}\n${stderr()}`);
   });
   return { child, url, serverLog, stderr };
 }

@@ -12,7 +12,7 @@
  * thread): unlike 2xx/s it barely moves when other programs load the machine. BENCH_PROF=<dir> writes a
  * CPU profile of the server's main thread during the durable run to <dir>/durable-main.cpuprofile.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg } from 'node:os';
@@ -30,6 +30,7 @@ import { mapError } from '../src/http/error-mapper.ts';
 import { hookRoutes, readCappedBody } from '../src/http/routes/hooks.ts';
 import { silentLogger } from '../src/ports/logger.ts';
 import { cleanup, freePort, installCleanup, log, removeLater, start, stop, tail, waitForHttp } from './lib/proc.ts';
+import { cpuSeconds } from './lib/stats.ts';
 
 const WORK = fileURLToPath(new URL('./.work', import.meta.url));
 const SECRET = 'whsec_' + Buffer.from('cairn-bench-secret-of-32-bytes!!').toString('base64');
@@ -99,16 +100,8 @@ async function serve() {
 
 /** CPU time used so far: this (main) thread's from /proc (Linux; NaN elsewhere) and the whole process's. */
 function cpuNow(): { mainMs: number; processMs: number } {
-  let mainMs = NaN;
-  try {
-    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (clock ticks, 100/s).
-    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
-    mainMs = (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    // not Linux
-  }
   const u = process.cpuUsage();
-  return { mainMs, processMs: (u.user + u.system) / 1000 };
+  return { mainMs: cpuSeconds('thread-self') * 1000, processMs: (u.user + u.system) / 1000 };
 }
 
 /** A 1 KiB JSON alert, as a monitoring tool would send it. */

@@ -21,21 +21,22 @@ export interface CairnHandle {
   close(): Promise<void>;
 }
 
-export async function startCairn(workDir: string): Promise<CairnHandle> {
-  const dataDir = removeLater(join(workDir, 'cairn-data'));
-  rmSync(dataDir, { recursive: true, force: true });
+/**
+ * `node [nodeArgs] bin/cairn.js serve` on a free port of 127.0.0.1 with its own data directory and a
+ * random admin password, resolved once /healthz answers (its stderr tail in the error otherwise).
+ */
+export async function spawnCairn(o: { dataDir: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }) {
   const port = await freePort();
   const password = randomBytes(18).toString('base64url');
-  const child = start(process.execPath, [join(ROOT, 'bin/cairn.js'), 'serve'], {
+  const child = start(process.execPath, [...(o.nodeArgs ?? []), join(ROOT, 'bin/cairn.js'), 'serve'], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...(o.env ?? process.env),
       CAIRN_PORT: String(port),
       CAIRN_HOST: '127.0.0.1',
-      CAIRN_DATA_DIR: dataDir,
+      CAIRN_DATA_DIR: o.dataDir,
       CAIRN_ADMIN_PASSWORD: password,
       CAIRN_LOG_LEVEL: 'warn',
-      CAIRN_MAX_UPLOAD_BYTES: '4GiB',
     },
   });
   const stderr = tail(child, 40);
@@ -45,6 +46,16 @@ export async function startCairn(workDir: string): Promise<CairnHandle> {
   } catch (e) {
     throw new Error(`Cairn did not start: ${(e as Error).message}\n${stderr()}`);
   }
+  return { child, url, password, stderr };
+}
+
+export async function startCairn(workDir: string): Promise<CairnHandle> {
+  const dataDir = removeLater(join(workDir, 'cairn-data'));
+  rmSync(dataDir, { recursive: true, force: true });
+  const { child, url, password, stderr } = await spawnCairn({
+    dataDir,
+    env: { ...process.env, CAIRN_MAX_UPLOAD_BYTES: '4GiB' },
+  });
 
   const api = async <T>(path: string, token: string | null, body?: unknown): Promise<T> => {
     const res = await fetch(url + path, {

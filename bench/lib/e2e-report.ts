@@ -7,7 +7,7 @@ import type { OpenLoopResult } from './open-loop.ts';
 import type { SlackSink } from './slack-sink.ts';
 import { spread, type Spread } from './stats.ts';
 
-export const P99_TARGET_MS = 250;
+const P99_TARGET_MS = 250;
 
 export interface Figures {
   sent: number;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Nearest-rank percentile of an ascending array (p in 0..100); NaN for an empty one. */
-export function percentile(sorted: ArrayLike<number>, p: number): number {
+function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
@@ -21,8 +21,8 @@ export function spread(values: number[]): Spread {
   return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s.at(-1) ?? NaN };
 }
 
-/** User + system CPU seconds a process has used so far, from /proc (Linux); NaN elsewhere. */
-export function cpuSeconds(pid: number): number {
+/** User + system CPU seconds a process (or 'thread-self') has used so far, from /proc (Linux); NaN elsewhere. */
+export function cpuSeconds(pid: number | 'thread-self'): number {
   try {
     // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
