@@ -280,7 +280,11 @@ describe('backup functions on AWS', () => {
       (e: Error) => e,
     );
     expect(lost?.name).toBe('CAIRN_BACKUP_LEASE_LOST');
-    expect((await t.fail('leased', a.runId, lost!)).status).toBe('failed');
+    // Failed with the lease-lost reason: without that branch the run would keep the "abandoned" one.
+    expect(await t.fail('leased', a.runId, lost!)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('CAIRN_BACKUP_LEASE_LOST'),
+    });
   });
 
   it('apply the retention after a run: older copies beyond keepLast go', async () => {

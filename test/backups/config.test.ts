@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupsSchema } from '../../src/config/backups.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { jobSpec } from '../../src/runtime/local/backups.ts';
+import { jobSpec } from '../../src/config/backup-jobs.ts';
 
 export const EXAMPLE = `
 backups:

@@ -110,7 +110,7 @@ export async function executeRun(h: RunHandle): Promise<BackupRun> {
  * Marks the run failed (first, so it is never resumed), then removes its cold objects: its chunks so
  * far and a manifest if any. Objects left by a crash in between go when prune drops the run's record.
  */
-async function failRun(h: RunHandle, err: unknown): Promise<void> {
+export async function failRun(h: Pick<RunHandle, 'deps' | 'job' | 'run'>, err: unknown): Promise<void> {
   const { deps, job, run } = h;
   await deps.runs.fail(run.id, describeError(err), deps.clock.now());
   const chunks: ChunkRecord[] = await deps.runs.chunks(run.id).catch(() => []);

@@ -10,7 +10,8 @@ import { blankRun } from '../../core/backups/planner.ts';
 import { pruneJob } from '../../core/backups/prune.ts';
 import { executeRun } from '../../core/backups/runner.ts';
 import { CairnError } from '../../core/errors.ts';
-import { type AwsBackupDeps, failAndClean, keepLease, publish, summary } from './backup-run-events.ts';
+import { summary } from '../../core/backups/service.ts';
+import { type AwsBackupDeps, failAndClean, keepLease, publish } from './backup-run-events.ts';
 import type { FailInput, FailOutput, FinalizeOutput } from './backup-tasks.ts';
 
 /**

@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { BackupDeps } from '../../core/backups/context.ts';
 import { describeError, leaseLost } from '../../core/backups/errors.ts';
-import { manifestKey } from '../../core/backups/keys.ts';
-import { summary } from '../../core/backups/service.ts';
+import { failRun } from '../../core/backups/runner.ts';
 import type { BackupJobSpec, BackupRun, ChunkRecord } from '../../core/backups/model.ts';
 import type { BackupRunRepository, JobLease, LeaseHandle, TableSchema } from '../../ports/backups.ts';
 
@@ -43,10 +42,8 @@ export function hotTable(job: BackupJobSpec, run: BackupRun): TableSchema | null
   return run.kind === 'rows' && schema && job.hotTable ? { ...schema, name: job.hotTable } : null;
 }
 
-export { summary };
-
 /**
- * Publishes as BackupService does (backup.failed only when the job asks; backup.late when forced). The
+ * Publishes as BackupService does (each type only when the job's notify asks for it). The
  * id is derived from (type, key): a task Step Functions retries publishes the same event again, and
  * the hub keeps its first copy.
  */
@@ -56,9 +53,8 @@ export async function publish(
   job: BackupJobSpec,
   key: string,
   data: Record<string, unknown>,
-  force = false,
 ): Promise<void> {
-  if (type === 'backup.failed' && !job.notify.onFailure && !force) return;
+  if (type === 'backup.failed' && !job.notify.onFailure) return;
   if (type === 'backup.finished' && !job.notify.onSuccess) return;
   if (type === 'backup.late' && !job.notify.onLate) return;
   const id = `evt_${createHash('sha256').update(`${type}\n${job.name}\n${key}`).digest('base64url').slice(0, 22)}`;
@@ -76,11 +72,11 @@ export async function publish(
 }
 
 /**
- * Marks the run failed (first, so nothing finalizes it), drops its hot staging area, and deletes its
- * cold objects, as the runner does for a run that fails in one process.
+ * The runner's failRun (marks the run failed first, so nothing finalizes it, and deletes its cold
+ * objects), then drops its hot staging area, which one process would have rolled back instead.
  */
 export async function failAndClean(deps: AwsBackupDeps, job: BackupJobSpec, run: BackupRun, reason: string) {
-  await deps.runs.fail(run.id, reason, deps.clock.now());
+  await failRun({ deps, job, run }, reason);
   const table = hotTable(job, run);
   const hot = table ? await deps.openHot(job).catch(() => null) : null;
   if (hot && table) {
@@ -95,12 +91,4 @@ export async function failAndClean(deps: AwsBackupDeps, job: BackupJobSpec, run:
       )
       .finally(() => hot.close().catch(() => {}));
   }
-  const chunks = await deps.runs.chunks(run.id).catch(() => []);
-  const keys = chunks.flatMap((c) => (c.stored ? [c.stored.key] : []));
-  await deps.cold.delete([manifestKey(job.name, run.id), ...keys]).catch((e: unknown) => {
-    deps.logger.warn(
-      { job: job.name, runId: run.id, err: describeError(e) },
-      'could not remove a failed run’s objects',
-    );
-  });
 }

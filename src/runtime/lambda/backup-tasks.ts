@@ -23,7 +23,8 @@ import { planRun } from '../../core/backups/planner.ts';
 import { invalid } from '../../core/errors.ts';
 import type { BackupSource, ChunkSpec, HotRunWriter, HotTarget } from '../../ports/backups.ts';
 import { failRun, finalizeRun } from './backup-finish.ts';
-import { type AwsBackupDeps, failAndClean, hotTable, keepLease, publish, summary } from './backup-run-events.ts';
+import { summary } from '../../core/backups/service.ts';
+import { type AwsBackupDeps, failAndClean, hotTable, keepLease, publish } from './backup-run-events.ts';
 
 export type { AwsBackupDeps };
 

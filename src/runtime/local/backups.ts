@@ -34,8 +34,6 @@ export type WithBackups = { readonly backups?: BackupsConfig; readonly dataDir: 
 
 const DEFAULT_BACKUPS: BackupsConfig = { jobs: {}, leaseTtl: 60 };
 
-export { jobSpec };
-
 export function createBackupService(
   config: WithBackups,
   deps: BackupRuntimeDeps,
