@@ -72,11 +72,19 @@ describe('the Cairn CDK app', () => {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 7 }),
     });
     // alerts.delivery: the channels queue gives outside receivers longer than the hub's own queues.
-    const receives = Object.values(hub.findResources('AWS::SQS::Queue')).map(
-      (q) => (q.Properties as { RedrivePolicy?: { maxReceiveCount: number } }).RedrivePolicy?.maxReceiveCount,
+    const receives = Object.fromEntries(
+      Object.entries(hub.findResources('AWS::SQS::Queue')).map(([id, q]) => [
+        id.replace(/[0-9A-F]{8}$/, ''),
+        (q.Properties as { RedrivePolicy?: { maxReceiveCount: number } }).RedrivePolicy?.maxReceiveCount,
+      ]),
     );
-    expect(receives).toContain(9);
-    expect(receives).toContain(3); // audit-sink's own count
+    expect(receives).toMatchObject({
+      HubChannelsQueue: 9,
+      HubRuntimeSubscriptionsQueue: 9,
+      HubSubbillingQueue: 15, // cairn.yaml's subscription default (alerts.subscriptions[].maxReceiveCount)
+      HubSubauditsinkQueue: 3, // audit-sink's own count
+      HubEventsQueue: 7, // the hub's own queues keep alerts.queue's
+    });
     // Two config subscriptions, the notifier, and the runtime subscriptions queue.
     expect(Object.keys(hub.findResources('AWS::SNS::Subscription')).length).toBe(4);
     hub.hasResourceProperties('AWS::Logs::MetricFilter', {

@@ -84,6 +84,9 @@ export interface MailMessage {
   messageId?: string;
 }
 
+/** The failure code of Mailer.send: the mail server (SMTP locally, SES on AWS) refused or was unreachable. */
+export const MAIL_FAILED = 'CAIRN_MAIL_FAILED';
+
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }

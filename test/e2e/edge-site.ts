@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { edgeAuthCode } from '../../infra/lib/constructs/private/edge-auth.ts';
+import { PUBLIC_PREFIXES, SIGN_IN_PATH } from '../../infra/lib/constructs/secure-file-sharing.ts';
 import { FAKE_USER, type FakeCognito } from './fake-cognito.ts';
 import { repoRoot } from './harness.ts';
 
@@ -21,8 +22,6 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.map': 'application/json',
 };
-/** As in secure-file-sharing.ts. */
-const PUBLIC_PREFIXES = ['/auth/', '/s/', '/assets/', '/config.json', '/favicon', '/robots.txt'];
 
 type EdgeResult = { statusCode?: number; headers?: Record<string, { value: string }>; uri?: string };
 
@@ -35,7 +34,7 @@ export interface EdgeSite {
 
 export async function startEdgeSite(cognito: FakeCognito): Promise<EdgeSite> {
   const edge = new Function(
-    `${edgeAuthCode({ issuer: cognito.issuer, cookieName: 'cairn_session', signInPath: '/auth/sign-in', publicPrefixes: PUBLIC_PREFIXES })}; return handler;`,
+    `${edgeAuthCode({ issuer: cognito.issuer, cookieName: 'cairn_session', signInPath: SIGN_IN_PATH, publicPrefixes: PUBLIC_PREFIXES })}; return handler;`,
   )() as (event: unknown) => EdgeResult;
   const apiCalls: EdgeSite['apiCalls'] = [];
 

@@ -101,9 +101,10 @@ export interface SecureFileSharingProps {
   readonly deletionProtection?: boolean;
 }
 
-const SIGN_IN_PATH = '/auth/sign-in';
+export const SIGN_IN_PATH = '/auth/sign-in';
 const CALLBACK_PATH = '/auth/callback';
-const PUBLIC_PREFIXES = ['/auth/', '/s/', '/assets/', '/config.json', '/favicon', '/robots.txt'];
+/** Paths the edge function lets through without a session (the e2e stand-in uses the same list). */
+export const PUBLIC_PREFIXES = ['/auth/', '/s/', '/assets/', '/config.json', '/favicon', '/robots.txt'];
 
 /**
  * Secure file sharing on AWS: files in a private SSE-KMS bucket reached only through presigned URLs,

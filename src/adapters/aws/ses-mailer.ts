@@ -13,16 +13,15 @@ import SESTransport from 'nodemailer/lib/ses-transport';
 import { ConfigError } from '../../config/errors.ts';
 import type { ResolvedChannel } from '../../core/alerts/notify/channels.ts';
 import { CairnError } from '../../core/errors.ts';
-import type { MailMessage, Mailer } from '../../ports/alerts.ts';
+import { MAIL_FAILED, type MailMessage, type Mailer } from '../../ports/alerts.ts';
 import { AWS_ACCESS_DENIED, AWS_THROTTLED, translateAwsError } from './errors.ts';
 
 /** The local SMTP mailer's code (docs/errors.md): the same failure, whichever way mail leaves. */
-export const MAIL_FAILED = 'CAIRN_MAIL_FAILED';
 
 const IDENTITY_ARN = /^arn:aws[\w-]*:ses:([a-z0-9-]+):\d{12}:identity\/(.+)$/;
 
 /** An SES identity ARN's region and identity (a domain, or one address). */
-export function sesIdentityOf(arn: string): { region: string; identity: string } {
+function sesIdentityOf(arn: string): { region: string; identity: string } {
   const m = IDENTITY_ARN.exec(arn);
   if (!m)
     throw new ConfigError(

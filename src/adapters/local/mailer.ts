@@ -6,9 +6,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { ResolvedChannel } from '../../core/alerts/notify/channels.ts';
 import { CairnError } from '../../core/errors.ts';
-import type { MailMessage, Mailer } from '../../ports/alerts.ts';
-
-export const MAIL_FAILED = 'CAIRN_MAIL_FAILED';
+import { MAIL_FAILED, type MailMessage, type Mailer } from '../../ports/alerts.ts';
 
 export interface SmtpSettings {
   host: string;
